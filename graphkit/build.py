@@ -1,0 +1,209 @@
+"""The build: records -> validated RDF dataset -> files under ``build/graph`` (all or nothing).
+
+Steps: read and validate the records (every problem at once); map them to RDF (one named graph
+per source document); validate the dataset with the SHACL shapes (violations fail the build,
+warnings are reported); write TriG, N-Quads, Turtle of the merged graph, the SHACL report, the
+ontology documentation and a summary into a temporary folder that replaces the old output only
+when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from rdflib import Dataset, Graph
+from rdflib.namespace import RDF
+
+from graphkit.namespaces import MCN, ORG, ONTOLOGY_GRAPH, REFERENCE_GRAPH, REGISTRY_GRAPH, bind_prefixes
+from graphkit.rdfmap import records_to_dataset
+from graphkit.records import load_records
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT / "data"
+DEFAULT_ONTOLOGY = ROOT / "ontology"
+DEFAULT_OUT = ROOT / "build" / "graph"
+
+DATASET_TRIG = "dataset.trig"
+DATASET_NQUADS = "dataset.nq"
+MERGED_TURTLE = "merged.ttl"
+SUMMARY = "summary.json"
+SHACL_REPORT = "shacl-report.txt"
+
+
+@dataclass
+class ShaclResult:
+    conforms: bool
+    violations: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    infos: list[str] = field(default_factory=list)
+
+
+class BuildFailed(Exception):
+    """The dataset does not conform to the shapes; nothing was written."""
+
+    def __init__(self, shacl: ShaclResult):
+        self.shacl = shacl
+        super().__init__(f"{len(shacl.violations)} SHACL violation(s):\n" + "\n".join(shacl.violations))
+
+
+@dataclass
+class Summary:
+    projects: int
+    organisations: int
+    participations: int
+    triples: int
+    graphs: dict[str, int]
+    shacl_warnings: int
+    output: str
+
+    def lines(self) -> list[str]:
+        out = [
+            f"projects        {self.projects}",
+            f"organisations   {self.organisations}",
+            f"participations  {self.participations}",
+            f"triples         {self.triples}",
+            f"SHACL warnings  {self.shacl_warnings}",
+            "named graphs:",
+        ]
+        out += [f"  {g}  {n}" for g, n in sorted(self.graphs.items())]
+        out.append(f"written to {self.output}")
+        return out
+
+
+def merged_graph(ds: Dataset, *, with_ontology: bool = True) -> Graph:
+    """Every named graph of the dataset in one graph (the ontology graph optional)."""
+    g = Graph()
+    bind_prefixes(g)
+    for ctx in ds.contexts():
+        if not with_ontology and ctx.identifier == ONTOLOGY_GRAPH:
+            continue
+        for t in ctx:
+            g.add(t)
+    return g
+
+
+def shacl_validate(data: Graph, shapes_dir: Path) -> ShaclResult:
+    """Validate ``data`` against every shapes file in ``shapes_dir``; sort results by severity."""
+    from pyshacl import validate
+    from pyshacl.rdfutil import load_from_source  # noqa: F401 - ensures pyshacl is importable
+    from rdflib.namespace import SH
+
+    shapes = Graph()
+    for path in sorted(shapes_dir.glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    conforms, report, _text = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    result = ShaclResult(conforms=bool(conforms))
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        severity = report.value(r, SH.resultSeverity)
+        focus = report.value(r, SH.focusNode)
+        path = report.value(r, SH.resultPath)
+        message = report.value(r, SH.resultMessage)
+        line = f"{_short(focus)}: {_short(path) if path is not None else '-'}: {message or 'constraint not met'}"
+        {SH.Violation: result.violations, SH.Warning: result.warnings}.get(severity, result.infos).append(line)
+    for lst in (result.violations, result.warnings, result.infos):
+        lst.sort()
+    result.conforms = not result.violations
+    return result
+
+
+def _short(term) -> str:
+    from graphkit.namespaces import PREFIXES
+
+    s = str(term)
+    for prefix, iri in PREFIXES.items():
+        if s.startswith(iri) and "/" not in s[len(iri):]:
+            return f"{prefix}:{s[len(iri):]}"
+    return s
+
+
+def summarise(ds: Dataset, shacl: ShaclResult, out_dir: Path) -> Summary:
+    union = merged_graph(ds, with_ontology=False)
+    graphs = {}
+    for ctx in ds.contexts():
+        n = len(ctx)
+        if n:
+            graphs[_short(ctx.identifier)] = n
+    return Summary(
+        projects=len(set(union.subjects(RDF.type, MCN.Project))),
+        organisations=len(set(union.subjects(RDF.type, ORG.Organization))),
+        participations=len(set(union.subjects(RDF.type, MCN.Participation))),
+        triples=sum(graphs.values()),
+        graphs=graphs,
+        shacl_warnings=len(shacl.warnings),
+        output=str(out_dir),
+    )
+
+
+def _write_outputs(ds: Dataset, shacl: ShaclResult, tmp: Path, ontology_dir: Path, docs: bool) -> None:
+    ds.serialize(tmp / DATASET_TRIG, format="trig")
+    ds.serialize(tmp / DATASET_NQUADS, format="nquads")
+    merged_graph(ds).serialize(tmp / MERGED_TURTLE, format="turtle")
+    report = ["violations:", *shacl.violations, "", "warnings:", *shacl.warnings, "", "info:", *shacl.infos]
+    (tmp / SHACL_REPORT).write_text("\n".join(report) + "\n", encoding="utf-8")
+    if docs:
+        from graphkit.ontology import write_docs
+
+        write_docs(tmp)
+
+
+def build(
+    data_dir: Path = DEFAULT_DATA,
+    out_dir: Path = DEFAULT_OUT,
+    *,
+    ontology_dir: Path = DEFAULT_ONTOLOGY,
+    docs: bool = True,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> Summary:
+    """Build the graph from the records in ``data_dir`` into ``out_dir``.
+
+    Raises:
+        RecordsInvalid: the records have problems (each with file, record and field).
+        BuildFailed: the dataset violates the SHACL shapes.
+        Nothing is written in either case.
+    """
+    data_dir, out_dir, ontology_dir = Path(data_dir), Path(out_dir), Path(ontology_dir)
+    progress("reading and validating records")
+    recs = load_records(data_dir, ontology_dir=ontology_dir)
+    progress("mapping records to RDF")
+    ds = records_to_dataset(recs, ontology_dir)
+    progress("validating the dataset with the SHACL shapes")
+    shacl = shacl_validate(merged_graph(ds), ontology_dir / "shapes")
+    if not shacl.conforms:
+        raise BuildFailed(shacl)
+    progress("writing the dataset")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        _write_outputs(ds, shacl, tmp, ontology_dir, docs)
+        summary = summarise(ds, shacl, out_dir)
+        (tmp / SUMMARY).write_text(json.dumps(asdict(summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _swap_into_place(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return summary
+
+
+def _swap_into_place(tmp: Path, out_dir: Path) -> None:
+    """Replace ``out_dir`` by ``tmp`` with renames, so readers never see a half-written build."""
+    old = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
+        os.replace(out_dir, old)
+    os.replace(tmp, out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def load_summary(out_dir: Path = DEFAULT_OUT) -> Summary:
+    return Summary(**json.loads((Path(out_dir) / SUMMARY).read_text(encoding="utf-8")))
+
+
+__all__ = ["build", "BuildFailed", "Summary", "ShaclResult", "shacl_validate", "merged_graph",
+           "REGISTRY_GRAPH", "REFERENCE_GRAPH"]

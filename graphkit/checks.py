@@ -1,0 +1,227 @@
+"""Checks across records: references resolve, vocabulary terms exist, quotes occur in their sources.
+
+Each check returns :class:`~graphkit.records.Problem` values; nothing here raises.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Iterator
+
+from graphkit.dates import bounds
+from graphkit.records import PLACE_RE, Problem, normalise_space
+
+if TYPE_CHECKING:
+    from graphkit.records import Project, Records
+
+MEMBERSHIP_ROLES = {"member", "associate"}
+
+
+def place_problem(recs: Records, ref: str) -> str | None:
+    """Why a place reference does not resolve, or None when it does."""
+    m = PLACE_RE.match(ref)
+    if not m:
+        return f"{ref!r} is not a place reference (nuts:CODE, country:ISO3, comune:ISTAT or place:ID)"
+    kind, key = m.groups()
+    tables = recs.reference
+    if kind == "nuts" and key not in tables.nuts:
+        return f"unknown NUTS code {key!r} (not in the NUTS 2016 or 2021 tables; older codes go in places.yaml)"
+    if kind == "country" and key not in tables.countries:
+        return f"unknown country {key!r} (write its ISO 3166 alpha-3 code)"
+    if kind == "comune" and key not in tables.municipalities:
+        return f"unknown ISTAT municipality code {key!r}"
+    if kind == "place" and key not in recs.places:
+        return f"unknown place {key!r} (define it in places.yaml)"
+    return None
+
+
+class _Checker:
+    def __init__(self, recs: Records):
+        self.recs = recs
+        self.problems: list[Problem] = []
+        self._norm_texts = {sid: normalise_space(t) for sid, t in recs.source_texts.items()}
+
+    def add(self, file: str, record: str, field: str, message: str) -> None:
+        self.problems.append(Problem(file, record, field, message))
+
+    def ref(self, registry: dict, key: str | None, what: str, file: str, record: str, field: str) -> None:
+        if key is not None and key not in registry:
+            self.add(file, record, field, f"unknown {what} {key!r}")
+
+    def term(self, scheme: str, slug: str | None, file: str, record: str, field: str, *, exclude=()) -> None:
+        allowed = self.recs.vocab.get(scheme, frozenset()) - set(exclude)
+        if slug is not None and slug not in allowed:
+            self.add(file, record, field, f"unknown {scheme} {slug!r} (allowed: {', '.join(sorted(allowed))})")
+
+    def place(self, ref: str | None, file: str, record: str, field: str, *, country: bool = False) -> None:
+        if ref is None:
+            return
+        why = place_problem(self.recs, ref)
+        if why is None and country and not ref.startswith("country:"):
+            why = f"{ref!r} is not a country (write country:ISO3)"
+        if why:
+            self.add(file, record, field, why)
+
+    def quote(self, quote: str | None, source: str | None, file: str, record: str, field: str) -> None:
+        if quote is None:
+            return
+        if source is None:
+            self.add(file, record, field.rsplit(".", 1)[0] + ".source" if "." in field else "source",
+                     "the fact needs a source (the id of the document its quote comes from)")
+            return
+        if source not in self.recs.sources:
+            self.add(file, record, field.rsplit(".", 1)[0] + ".source" if "." in field else "source",
+                     f"unknown source {source!r}")
+            return
+        text = self._norm_texts.get(source)
+        if text is not None and normalise_space(quote) not in text:
+            shown = quote if len(quote) <= 80 else quote[:77] + "..."
+            self.add(file, record, field, f"quote {shown!r} does not occur in source {source!r}")
+
+
+def _walk_quotes(obj, path: str) -> Iterator[tuple[str, str | None, str | None]]:
+    """Every (field path, quote, source) in a validated record, depth first."""
+    from pydantic import BaseModel
+
+    if isinstance(obj, BaseModel):
+        quote = getattr(obj, "quote", None)
+        if "quote" in type(obj).model_fields:
+            yield (f"{path}.quote" if path else "quote"), quote, getattr(obj, "source", None)
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if isinstance(value, (BaseModel, list)):
+                yield from _walk_quotes(value, f"{path}.{name}" if path else name)
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from _walk_quotes(item, f"{path}[{i}]")
+
+
+def _check_organisations(c: _Checker) -> None:
+    recs = c.recs
+    aliases: dict[str, str] = {}
+    for oid, loc in recs.organisations.items():
+        o, f, r = loc.record, loc.file, f"organisation {oid}"
+        c.term("organisation-type", o.type, f, r, "type")
+        c.place(o.country, f, r, "country", country=True)
+        c.place(o.based_in, f, r, "based_in")
+        c.ref(recs.organisations, o.parent, "organisation", f, r, "parent")
+        if o.parent == oid:
+            c.add(f, r, "parent", "an organisation cannot be its own parent")
+        if o.successor:
+            c.ref(recs.organisations, o.successor.org, "organisation", f, r, "successor.org")
+        for i, m in enumerate(o.memberships):
+            c.ref(recs.organisations, m.of, "organisation", f, r, f"memberships[{i}].of")
+            if m.role not in MEMBERSHIP_ROLES:
+                c.add(f, r, f"memberships[{i}].role", f"unknown membership role {m.role!r} (member or associate)")
+        for i, k in enumerate(o.collaborates_with):
+            c.ref(recs.organisations, k.org, "organisation", f, r, f"collaborates_with[{i}].org")
+        for path, quote, source in _walk_quotes(o, ""):
+            c.quote(quote, source, f, r, path)
+        for name in [o.name, *o.aliases, *([o.acronym] if o.acronym else [])]:
+            key = normalise_space(name).casefold()
+            if aliases.get(key, oid) != oid:
+                c.add(f, r, "aliases", f"the name {name!r} also names organisation {aliases[key]!r}: one name, one organisation")
+            aliases.setdefault(key, oid)
+    # Parent chains must end.
+    for oid, loc in recs.organisations.items():
+        seen, cur = {oid}, loc.record.parent
+        while cur in recs.organisations:
+            if cur in seen:
+                c.add(loc.file, f"organisation {oid}", "parent", "the parent chain loops back on itself")
+                break
+            seen.add(cur)
+            cur = recs.organisations[cur].record.parent
+
+
+def _check_funds_places_sources(c: _Checker) -> None:
+    recs = c.recs
+    for fid, loc in recs.funds.items():
+        fd, f, r = loc.record, loc.file, f"fund {fid}"
+        c.ref(recs.funds, fd.parent, "fund", f, r, "parent")
+        if fd.kind == "fund" and fd.parent is not None:
+            c.add(f, r, "parent", "a fund is the top of its hierarchy and has no parent")
+        if fd.kind != "fund" and fd.parent is None:
+            c.add(f, r, "parent", f"a {fd.kind} must name the scheme it belongs to")
+        c.quote(fd.quote, fd.source, f, r, "quote")
+        seen, cur = {fid}, fd.parent
+        while cur in recs.funds:
+            if cur in seen:
+                c.add(f, r, "parent", "the parent chain loops back on itself")
+                break
+            seen.add(cur)
+            cur = recs.funds[cur].record.parent
+    for pid, loc in recs.places.items():
+        p, f, r = loc.record, loc.file, f"place {pid}"
+        c.place(p.within, f, r, "within")
+        c.place(p.replaced_by, f, r, "replaced_by")
+        if (p.lat is None) != (p.long is None):
+            c.add(f, r, "lat", "give both lat and long, or neither")
+    for sid, loc in recs.sources.items():
+        c.ref(recs.organisations, loc.record.publisher, "organisation", loc.file, f"source {sid}", "publisher")
+
+
+def _check_project(c: _Checker, p: Project, f: str) -> None:
+    recs, r = c.recs, f"project {p.id}"
+    c.ref(recs.sources, p.source, "source", f, r, "source")
+    c.ref(recs.projects, p.part_of, "project", f, r, "part_of")
+    for path, quote, source in _walk_quotes(p, ""):
+        c.quote(quote, source or p.source, f, r, path)
+    if p.title_quote:
+        c.quote(p.title_quote, p.source, f, r, "title_quote")
+    for i, fu in enumerate(p.funding):
+        c.ref(recs.funds, fu.scheme, "fund", f, r, f"funding[{i}].scheme")
+    for i, pl in enumerate(p.places):
+        c.place(pl.place, f, r, f"places[{i}].place")
+    seen_parts: Counter = Counter()
+    for i, pa in enumerate(p.participants):
+        c.ref(recs.organisations, pa.org, "organisation", f, r, f"participants[{i}].org")
+        c.ref(recs.organisations, pa.via, "organisation", f, r, f"participants[{i}].via")
+        c.term("role", pa.role, f, r, f"participants[{i}].role", exclude=MEMBERSHIP_ROLES)
+        seen_parts[(pa.org, pa.role)] += 1
+        if seen_parts[(pa.org, pa.role)] == 2:
+            c.add(f, r, f"participants[{i}]", f"organisation {pa.org!r} is listed twice as {pa.role!r}")
+    leads = [pa for pa in p.participants if pa.role == "lead"]
+    if len(leads) != 1:
+        c.add(f, r, "participants", f"a project has exactly one lead; found {len(leads)}")
+    for i, tc in enumerate(p.target_countries):
+        c.place(tc.country, f, r, f"target_countries[{i}].country", country=True)
+    for i, tg in enumerate(p.target_groups):
+        c.term("unit", tg.unit, f, r, f"target_groups[{i}].unit")
+        c.place(tg.place, f, r, f"target_groups[{i}].place")
+        for j, o in enumerate(tg.origin):
+            c.place(o, f, r, f"target_groups[{i}].origin[{j}]", country=True)
+    for i, t in enumerate(p.themes):
+        c.term("theme", t, f, r, f"themes[{i}]")
+    codes = Counter(a.code for a in p.activities)
+    for i, a in enumerate(p.activities):
+        if codes[a.code] > 1:
+            c.add(f, r, f"activities[{i}].code", f"activity code {a.code!r} is used more than once")
+        if a.parent is not None and a.parent not in codes:
+            c.add(f, r, f"activities[{i}].parent", f"unknown activity {a.parent!r}")
+        for j, o in enumerate(a.responsible):
+            c.ref(recs.organisations, o, "organisation", f, r, f"activities[{i}].responsible[{j}]")
+    for i, res in enumerate(p.results):
+        for j, a in enumerate(res.activities):
+            if a not in codes:
+                c.add(f, r, f"results[{i}].activities[{j}]", f"unknown activity {a!r}")
+    for i, ev in enumerate(p.events):
+        c.place(ev.place, f, r, f"events[{i}].place")
+        for j, o in enumerate(ev.organisers):
+            c.ref(recs.organisations, o, "organisation", f, r, f"events[{i}].organisers[{j}]")
+    d = p.dates
+    for early, late in (("submitted", "approved"), ("approved", "ended"), ("started", "ended"), ("submitted", "ended")):
+        a, b = getattr(d, early), getattr(d, late)
+        if a and b and bounds(b.value)[1] < bounds(a.value)[0]:
+            c.add(f, r, f"dates.{late}", f"{late} {b.value} is before {early} {a.value}")
+    if d.period and bounds(d.period.end)[1] < bounds(d.period.start)[0]:
+        c.add(f, r, "dates.period", f"period ends ({d.period.end}) before it starts ({d.period.start})")
+
+
+def cross_check(recs: Records) -> list[Problem]:
+    """Every problem that needs more than one record to see."""
+    c = _Checker(recs)
+    _check_organisations(c)
+    _check_funds_places_sources(c)
+    for loc in recs.projects.values():
+        _check_project(c, loc.record, loc.file)
+    return c.problems

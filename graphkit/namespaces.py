@@ -1,0 +1,82 @@
+"""IRIs and prefixes used across graphkit. Everyone may import this module; it imports nothing of ours."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/graphkit/"
+
+MCN = Namespace(BASE + "mcn#")
+ID = Namespace(BASE + "id/")
+VOCAB = Namespace(BASE + "vocab/")
+GRAPH = Namespace(BASE + "graph/")
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+NUTS = Namespace("http://data.europa.eu/nuts/code/")
+COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
+
+ROLE = Namespace(VOCAB + "role/")
+ORGTYPE = Namespace(VOCAB + "organisation-type/")
+THEME = Namespace(VOCAB + "theme/")
+UNIT = Namespace(VOCAB + "unit/")
+
+PROJECT = Namespace(ID + "project/")
+ORGANISATION = Namespace(ID + "organisation/")
+PARTICIPATION = Namespace(ID + "participation/")
+FUND = Namespace(ID + "fund/")
+PLACE = Namespace(ID + "place/")
+SOURCE = Namespace(ID + "source/")
+MEMBERSHIP = Namespace(ID + "membership/")
+EVIDENCE = Namespace(ID + "evidence/")
+CHANGE = Namespace(ID + "change/")
+
+REGISTRY_GRAPH = GRAPH["registry"]
+REFERENCE_GRAPH = GRAPH["reference"]
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+
+
+def source_graph(source_id: str):
+    """The named graph that holds what one source document states."""
+    return GRAPH["source/" + source_id]
+
+
+# Prefixes offered to users (CURIEs in query parameters, results and serialisations).
+PREFIXES: dict[str, str] = {
+    "mcn": str(MCN),
+    "project": str(PROJECT),
+    "organisation": str(ORGANISATION),
+    "participation": str(PARTICIPATION),
+    "fund": str(FUND),
+    "place": str(PLACE),
+    "source": str(SOURCE),
+    "role": str(ROLE),
+    "orgtype": str(ORGTYPE),
+    "theme": str(THEME),
+    "unit": str(UNIT),
+    "graph": str(GRAPH),
+    "nuts": str(NUTS),
+    "country": str(COUNTRY),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "foaf": str(FOAF),
+    "geo": str(GEO),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+}
+
+
+def sparql_prologue() -> str:
+    """PREFIX declarations for every project prefix, for queries typed by users."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def bind_prefixes(graph) -> None:
+    """Bind the project prefixes on an rdflib graph or dataset (for readable serialisations)."""
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True, replace=True)

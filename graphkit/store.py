@@ -1,0 +1,94 @@
+"""The store: where the built dataset is queried.
+
+One small protocol, :class:`GraphStore`, with an embedded Oxigraph backend (default). Queries see
+the union of all named graphs as their default graph, so a query need not name graphs unless it
+wants to say which source a fact comes from (``GRAPH ?g { ... }``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Protocol
+
+import pyoxigraph as ox
+
+from graphkit.build import DATASET_NQUADS, DEFAULT_OUT
+from graphkit.namespaces import PREFIXES
+
+
+@dataclass
+class SelectResult:
+    """The answer of a SELECT query: variable names and rows of RDF terms (None when unbound)."""
+
+    variables: list[str]
+    rows: list[tuple[Any, ...]]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.variables, row)) for row in self.rows]
+
+
+class QueryError(Exception):
+    """A query could not be parsed or run; the message says where and why."""
+
+
+class GraphStore(Protocol):
+    """What every backend offers."""
+
+    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> SelectResult: ...
+
+    def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool: ...
+
+    def __len__(self) -> int: ...
+
+
+class EmbeddedStore:
+    """Oxigraph in this process: in memory by default, or on disk at ``path``."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.store = ox.Store(str(path)) if path is not None else ox.Store()
+
+    @classmethod
+    def from_build(cls, out_dir: Path | str = DEFAULT_OUT, path: Path | str | None = None) -> "EmbeddedStore":
+        """A store holding the dataset written by ``graphkit build`` into ``out_dir``."""
+        nq = Path(out_dir) / DATASET_NQUADS
+        if not nq.exists():
+            raise FileNotFoundError(f"{nq} does not exist: run `graphkit build` first")
+        store = cls(path)
+        store.store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        return store
+
+    def load_nquads(self, path: Path | str) -> None:
+        self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def _run(self, query: str, bindings: Mapping[str, Any] | None):
+        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            return self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL: {exc}") from None
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> SelectResult:
+        res = self._run(query, bindings)
+        if not isinstance(res, ox.QuerySolutions):
+            raise QueryError("not a SELECT query")
+        variables = [v.value for v in res.variables]
+        rows = [tuple(sol[v] for v in variables) for sol in res]
+        return SelectResult(variables, rows)
+
+    def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
+        res = self._run(query, bindings)
+        if not isinstance(res, ox.QueryBoolean):
+            raise QueryError("not an ASK query")
+        return bool(res)
+
+    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[ox.Triple]:
+        res = self._run(query, bindings)
+        if not isinstance(res, ox.QueryTriples):
+            raise QueryError("not a CONSTRUCT or DESCRIBE query")
+        return list(res)
