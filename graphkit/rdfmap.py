@@ -166,7 +166,7 @@ class _Mapper:
                 cnode = ORGANISATION[f"{oid}/member-count/{i}"]
                 g.add((node, MCN.hasMemberCount, cnode))
                 g.add((cnode, RDF.type, MCN.MemberCount))
-                g.add((cnode, MCN.count, Literal(mc.count, datatype=XSD.integer)))
+                g.add((cnode, MCN["count"], Literal(mc.count, datatype=XSD.integer)))
                 if mc.unit:
                     g.add((cnode, MCN.unitLabel, Literal(mc.unit, lang=self.lang(mc.source))))
                 self.evidence(g, cnode, mc.quote, mc.source)
@@ -313,9 +313,9 @@ class _Mapper:
             c = tg.count
             if c is not None:
                 if c.exact is not None:
-                    g.add((n, MCN.count, Literal(c.exact, datatype=XSD.integer)))
+                    g.add((n, MCN["count"], Literal(c.exact, datatype=XSD.integer)))
                 if c.approx is not None:
-                    g.add((n, MCN.count, Literal(c.approx, datatype=XSD.integer)))
+                    g.add((n, MCN["count"], Literal(c.approx, datatype=XSD.integer)))
                     g.add((n, MCN.approximate, Literal(True)))
                 if c.min is not None:
                     g.add((n, MCN.countMin, Literal(c.min, datatype=XSD.integer)))
@@ -362,7 +362,7 @@ class _Mapper:
             if r.code:
                 g.add((n, SKOS.notation, Literal(r.code)))
             if r.count is not None:
-                g.add((n, MCN.count, Literal(r.count, datatype=XSD.integer)))
+                g.add((n, MCN["count"], Literal(r.count, datatype=XSD.integer)))
             if r.unit:
                 g.add((n, MCN.unitLabel, Literal(r.unit)))
             for a in r.activities:

@@ -194,10 +194,18 @@ class DatedFact(Quoted):
 
 
 class PeriodFact(Quoted):
+    """A period of execution given in years ("2013-2014"); days or months go in started/ended."""
+
     start: str
     end: str
 
-    _d = field_validator("start", "end", mode="before")(_date_field)
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _year(cls, v: Any) -> str:
+        v = _date_field(v)
+        if len(v) != 4:
+            raise ValueError(f"{v!r}: a period is given in years; write a day or month as started/ended")
+        return v
 
 
 class DurationFact(Quoted):

@@ -70,7 +70,7 @@ class EmbeddedStore:
             return self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {exc}") from None
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"query failed: {exc}") from None
 
     def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> SelectResult:
