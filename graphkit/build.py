@@ -20,7 +20,7 @@ from typing import Callable
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
-from graphkit.namespaces import MCN, ORG, ONTOLOGY_GRAPH, REFERENCE_GRAPH, REGISTRY_GRAPH, bind_prefixes
+from graphkit.namespaces import MCN, ONTOLOGY_GRAPH, ORG, PREFIXES, bind_prefixes
 from graphkit.rdfmap import records_to_dataset
 from graphkit.records import load_records
 
@@ -80,7 +80,7 @@ def merged_graph(ds: Dataset, *, with_ontology: bool = True) -> Graph:
     """Every named graph of the dataset in one graph (the ontology graph optional)."""
     g = Graph()
     bind_prefixes(g)
-    for ctx in ds.contexts():
+    for ctx in ds.graphs():
         if not with_ontology and ctx.identifier == ONTOLOGY_GRAPH:
             continue
         for t in ctx:
@@ -91,7 +91,6 @@ def merged_graph(ds: Dataset, *, with_ontology: bool = True) -> Graph:
 def shacl_validate(data: Graph, shapes_dir: Path) -> ShaclResult:
     """Validate ``data`` against every shapes file in ``shapes_dir``; sort results by severity."""
     from pyshacl import validate
-    from pyshacl.rdfutil import load_from_source  # noqa: F401 - ensures pyshacl is importable
     from rdflib.namespace import SH
 
     shapes = Graph()
@@ -113,19 +112,19 @@ def shacl_validate(data: Graph, shapes_dir: Path) -> ShaclResult:
 
 
 def _short(term) -> str:
-    from graphkit.namespaces import PREFIXES
-
+    """A CURIE for display when a project prefix fits (the longest namespace wins)."""
     s = str(term)
-    for prefix, iri in PREFIXES.items():
-        if s.startswith(iri) and "/" not in s[len(iri):]:
-            return f"{prefix}:{s[len(iri):]}"
-    return s
+    fits = [(len(iri), p) for p, iri in PREFIXES.items() if s.startswith(iri) and len(s) > len(iri)]
+    if not fits:
+        return s
+    n, prefix = max(fits)
+    return f"{prefix}:{s[n:]}"
 
 
 def summarise(ds: Dataset, shacl: ShaclResult, out_dir: Path) -> Summary:
     union = merged_graph(ds, with_ontology=False)
     graphs = {}
-    for ctx in ds.contexts():
+    for ctx in ds.graphs():
         n = len(ctx)
         if n:
             graphs[_short(ctx.identifier)] = n
@@ -204,6 +203,3 @@ def _swap_into_place(tmp: Path, out_dir: Path) -> None:
 def load_summary(out_dir: Path = DEFAULT_OUT) -> Summary:
     return Summary(**json.loads((Path(out_dir) / SUMMARY).read_text(encoding="utf-8")))
 
-
-__all__ = ["build", "BuildFailed", "Summary", "ShaclResult", "shacl_validate", "merged_graph",
-           "REGISTRY_GRAPH", "REFERENCE_GRAPH"]

@@ -84,7 +84,7 @@ def parse_header(text: str, name: str = "query", path: Path | None = None) -> Na
 
 def list_queries(query_dir: Path = QUERY_DIR) -> list[NamedQuery]:
     """Every named query in ``query_dir``, sorted by name."""
-    return [load_query(p.stem, query_dir) for p in sorted(Path(query_dir).glob("*.rq"))]
+    return [load_query(p.stem, query_dir) for p in sorted(Path(query_dir).glob("*.rq"), key=lambda p: p.stem)]
 
 
 def load_query(name_or_path: str | Path, query_dir: Path = QUERY_DIR) -> NamedQuery:

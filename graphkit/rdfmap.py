@@ -10,9 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Iterable
-
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from graphkit import dates
@@ -480,8 +478,3 @@ def records_to_dataset(recs: Records, ontology_dir: Path) -> Dataset:
     m.reference()
     return ds
 
-
-def quads(ds: Dataset) -> Iterable[tuple]:
-    for s, p, o, g in ds.quads((None, None, None, None)):
-        if not isinstance(s, BNode):
-            yield s, p, o, g
