@@ -162,6 +162,8 @@ def _check_funds_places_sources(c: _Checker) -> None:
 
 def _check_project(c: _Checker, p: Project, f: str) -> None:
     recs, r = c.recs, f"project {p.id}"
+    if f.startswith("projects/") and f != f"projects/{p.id}.yaml":
+        c.add(f, r, "id", f"the file of project {p.id!r} must be named projects/{p.id}.yaml")
     c.ref(recs.sources, p.source, "source", f, r, "source")
     c.ref(recs.projects, p.part_of, "project", f, r, "part_of")
     for path, quote, source in _walk_quotes(p, ""):

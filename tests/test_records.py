@@ -226,3 +226,10 @@ def test_cli_build_reports_problems_and_exits_1(tmp_path):
         "  projects/prova.yaml: project prova: participants[1].org: unknown organisation 'delta'",
     ]
     assert not out.exists()
+
+
+def test_project_file_is_named_after_its_id(tmp_path):
+    assert project_with(tmp_path, "id: prova\n", "id: prova-bis\n") == [
+        Problem("projects/prova.yaml", "project prova-bis", "id",
+                "the file of project 'prova-bis' must be named projects/prova-bis.yaml")
+    ]
