@@ -15,12 +15,14 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from rdflib import Graph
-from rdflib.namespace import OWL
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from graphkit.namespaces import MCN
 
@@ -82,8 +84,48 @@ def load_shapes_graph() -> Graph:
     return _parse(sorted(SHAPES_DIR.glob("*.ttl")))
 
 
+@contextmanager
+def _root_logging_preserved() -> Iterator[None]:
+    """Undo changes to the root logger made inside the block.
+
+    Importing pyLODE 3.3.4 calls ``logging.basicConfig(level=logging.DEBUG)``, which would make
+    every library of the running process log at DEBUG level to stderr.
+    """
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
+def _docs_graph() -> Graph:
+    """``mcn.ttl`` arranged for pyLODE, which joins every label of a term into its heading.
+
+    English labels and titles head each entry; labels and titles in other languages become a
+    note ("it: Partecipazione"). Definitions stay in both languages. The declarations of reused
+    terms (there for OWL 2 DL) are left out, so that the page lists only mcn: terms.
+    """
+    graph = _parse([ONTOLOGY_FILE])
+    ontology_iri = next(graph.subjects(RDF.type, OWL.Ontology))
+    for subject in set(graph.subjects()):
+        if isinstance(subject, URIRef) and subject != ontology_iri and subject not in MCN:
+            graph.remove((subject, None, None))
+    for prop in (RDFS.label, DCTERMS.title):
+        for subject, label in list(graph.subject_objects(prop)):
+            language = getattr(label, "language", None)
+            if language and language != "en":
+                graph.remove((subject, prop, label))
+                graph.add((subject, SKOS.note, Literal(f"{language}: {label}", lang=language)))
+    return graph
+
+
 def write_docs(out_dir: Path) -> Path:
     """Write human-readable HTML documentation of the ontology with pyLODE.
+
+    The page documents ``mcn.ttl`` (classes, properties, definitions in English and Italian);
+    it is generated, never edited.
 
     Args:
         out_dir: the folder to write into; created if missing.
@@ -91,19 +133,23 @@ def write_docs(out_dir: Path) -> Path:
     Returns:
         The path of the written file, ``out_dir / "ontology.html"``.
     """
-    from pylode import OntPub
+    with _root_logging_preserved():
+        from pylode import OntPub
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     destination = out_dir / DOCS_FILE_NAME
-    # pyLODE adds its own inference triples to the graph it is given: give it a fresh one.
-    graph = _parse([ONTOLOGY_FILE])
-    OntPub(ontology=graph, sort_subjects=True).make_html(destination=destination)
+    graph = _docs_graph()
+    with _root_logging_preserved():
+        OntPub(ontology=graph, sort_subjects=True).make_html(destination=destination)
     return destination
 
 
 def check_consistency(
-    extra_files: Iterable[Path] = (), *, include_alignments: bool = True
+    extra_files: Iterable[Path] = (),
+    *,
+    include_alignments: bool = True,
+    ignore_unsupported_datatypes: bool = False,
 ) -> tuple[bool, str]:
     """Run the HermiT OWL reasoner (through owlready2) on the ontology.
 
@@ -115,19 +161,28 @@ def check_consistency(
     Requires owlready2 (the ``dev`` extra) and a Java runtime.
 
     Args:
-        extra_files: more Turtle files to merge in (for example test fixtures).
+        extra_files: more RDF files to merge in (test fixtures, or a built graph such as
+            ``build/graph/merged.ttl`` to check the data against the ontology).
         include_alignments: whether to merge ``alignments.ttl``.
+        ignore_unsupported_datatypes: let HermiT skip literals whose datatype is outside the
+            OWL 2 datatype map (``xsd:date``, ``xsd:gYear`` ...). The ontology itself uses
+            none; data does, so set this when ``extra_files`` holds data.
 
     Returns:
         ``(ok, message)``: ``ok`` is True when the ontology is consistent and every class is
-        satisfiable; ``message`` says what the reasoner found.
+        satisfiable; ``message`` says what the reasoner found (or the Java error).
+
+    Raises:
+        ImportError: owlready2 is not installed.
+        FileNotFoundError: no ``java`` executable on the PATH.
     """
     import owlready2  # a dev extra: imported only here
 
     graph = load_ontology_graph()
     if include_alignments:
         _parse([ALIGNMENTS_FILE], graph)
-    _parse([Path(p) for p in extra_files], graph)
+    for extra in extra_files:
+        graph.parse(Path(extra))  # format guessed from the suffix (.ttl, .nt, .rdf, ...)
     graph.remove((None, OWL.imports, None))
 
     with tempfile.TemporaryDirectory(prefix="graphkit-owl-") as tmp:
@@ -138,7 +193,10 @@ def check_consistency(
             ontology = world.get_ontology(path.as_uri()).load()
             try:
                 owlready2.sync_reasoner_hermit(
-                    ontology, infer_property_values=False, debug=0
+                    ontology,
+                    infer_property_values=False,
+                    debug=0,
+                    ignore_unsupported_datatypes=ignore_unsupported_datatypes,
                 )
             except owlready2.OwlReadyInconsistentOntologyError:
                 return False, "inconsistent: HermiT found the ontology inconsistent"
