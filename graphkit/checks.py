@@ -219,6 +219,30 @@ def _check_project(c: _Checker, p: Project, f: str) -> None:
         c.add(f, r, "dates.period", f"period ends ({d.period.end}) before it starts ({d.period.start})")
 
 
+def _check_raw_project(c: _Checker, f: str, r: str, raw: dict) -> None:
+    """References of a project whose form is wrong, so that every problem shows at once."""
+    recs = c.recs
+
+    def items(key):
+        value = raw.get(key)
+        return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
+
+    for i, pa in items("participants"):
+        for key in ("org", "via"):
+            if isinstance(pa.get(key), str):
+                c.ref(recs.organisations, pa[key], "organisation", f, r, f"participants[{i}].{key}")
+        if isinstance(pa.get("role"), str):
+            c.term("role", pa["role"], f, r, f"participants[{i}].role", exclude=MEMBERSHIP_ROLES)
+    for i, pl in items("places"):
+        if isinstance(pl.get("place"), str):
+            c.place(pl["place"], f, r, f"places[{i}].place")
+    for i, fu in items("funding"):
+        if isinstance(fu.get("scheme"), str):
+            c.ref(recs.funds, fu["scheme"], "fund", f, r, f"funding[{i}].scheme")
+    if isinstance(raw.get("source"), str):
+        c.ref(recs.sources, raw["source"], "source", f, r, "source")
+
+
 def cross_check(recs: Records) -> list[Problem]:
     """Every problem that needs more than one record to see."""
     c = _Checker(recs)
@@ -226,4 +250,6 @@ def cross_check(recs: Records) -> list[Problem]:
     _check_funds_places_sources(c)
     for loc in recs.projects.values():
         _check_project(c, loc.record, loc.file)
+    for f, r, raw in recs.invalid_projects:
+        _check_raw_project(c, f, r, raw)
     return c.problems

@@ -396,6 +396,8 @@ class Records:
     source_texts: dict[str, str] = field(default_factory=dict)
     reference: ReferenceTables | None = None
     vocab: dict[str, set[str]] = field(default_factory=dict)
+    # Project files whose form is wrong: their references are still checked, from the raw data.
+    invalid_projects: list[tuple[str, str, dict]] = field(default_factory=list)
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -528,6 +530,8 @@ def load_records(data_dir: Path | str, *, ontology_dir: Path | None = None) -> R
         record = _record_name("project", raw, None)
         obj = _validate(Project, raw, rel, record, problems)
         if obj is None:
+            if isinstance(raw, dict):
+                recs.invalid_projects.append((rel, record, raw))
             continue
         if obj.id in recs.projects:
             problems.append(Problem(rel, record, "id", f"duplicate id {obj.id!r} (first defined in {recs.projects[obj.id].file})"))

@@ -173,7 +173,8 @@ def test_unknown_field_is_refused(tmp_path):
 def test_hostile_id_is_refused(tmp_path):
     problems = project_with(tmp_path, "{org: beta,", '{org: "beta\\" } ; DROP ALL ; #",')
     assert [(p.field, p.message) for p in problems] == [
-        ("participants[1].org", "String should match pattern '^[a-z0-9]+(-[a-z0-9]+)*$'")
+        ("participants[1].org", "String should match pattern '^[a-z0-9]+(-[a-z0-9]+)*$'"),
+        ("participants[1].org", "unknown organisation 'beta\" } ; DROP ALL ; #'"),
     ]
 
 
@@ -195,10 +196,13 @@ def test_every_problem_is_reported_at_once(tmp_path):
             .replace('"2020-03-01"', '"2020-13-01"')
             .replace("nuts:ITC1", "nuts:ZZ99"))
     problems = problems_for(tmp_path, {"projects/prova.yaml": text})
-    assert [p.field for p in problems] == ["dates.started.value"]  # schema errors stop before references
-    text2 = FILES["projects/prova.yaml"].replace("{org: beta,", "{org: delta,").replace("nuts:ITC1", "nuts:ZZ99")
-    problems2 = problems_for(tmp_path / "2", {"projects/prova.yaml": text2})
-    assert [p.field for p in problems2] == ["participants[1].org", "places[0].place"]
+    # a wrong form (the date) does not hide the wrong references of the same record
+    assert [p.field for p in problems] == ["dates.started.value", "participants[1].org", "places[0].place"]
+    orgs = FILES["organisations.yaml"].replace("type: municipality", "type: village")
+    problems2 = problems_for(tmp_path / "2", {"projects/prova.yaml": text, "organisations.yaml": orgs})
+    assert [(p.file, p.field) for p in problems2] == [
+        ("organisations.yaml", "type"), ("projects/prova.yaml", "dates.started.value"),
+        ("projects/prova.yaml", "participants[1].org"), ("projects/prova.yaml", "places[0].place")]
 
 
 def test_build_writes_nothing_on_bad_records(tmp_path):
