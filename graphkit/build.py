@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
@@ -158,8 +158,20 @@ def build(
     ontology_dir: Path = DEFAULT_ONTOLOGY,
     docs: bool = True,
     progress: Callable[[str], None] = lambda _msg: None,
+    add_data: Sequence[Path | str] = (),
+    store: str = "auto",
+    imports: Sequence[Path | str] = (),
 ) -> Summary:
     """Build the graph from the records in ``data_dir`` into ``out_dir``.
+
+    A folder of curated YAML records alone is built in memory with rdflib (full SHACL, TriG,
+    N-Quads, Turtle). A bulk folder (JSON Lines, :mod:`graphkit.bulk`), or several folders
+    (``add_data``: e.g. synthetic or imported records beside the curated ones), are built by the
+    streaming build (:mod:`graphkit.streambuild`), which also writes an on-disk Oxigraph store
+    (``store``: ``auto`` keeps it from a million quads on, ``disk`` always, ``none`` never).
+
+    ``imports`` are graphs written by ``graphkit import`` (``build/imports/*/graph.nq``), added to
+    the outputs of the curated build (:mod:`graphkit.imports.combine`).
 
     Raises:
         RecordsInvalid: the records have problems (each with file, record and field).
@@ -167,6 +179,13 @@ def build(
         Nothing is written in either case.
     """
     data_dir, out_dir, ontology_dir = Path(data_dir), Path(out_dir), Path(ontology_dir)
+    if imports and (add_data or is_streaming(data_dir)):
+        raise ValueError("imported graphs are added to the build of curated YAML records only, not to a streaming build")
+    if add_data or is_streaming(data_dir):
+        from graphkit.streambuild import build_streaming
+
+        return build_streaming([data_dir, *map(Path, add_data)], out_dir, ontology_dir=ontology_dir, docs=docs,
+                               progress=progress, store=store)
     progress("reading and validating records")
     recs = load_records(data_dir, ontology_dir=ontology_dir)
     progress("mapping records to RDF")
@@ -181,12 +200,26 @@ def build(
     try:
         _write_outputs(ds, shacl, tmp, ontology_dir, docs)
         summary = summarise(ds, shacl, out_dir)
+        if imports:
+            from graphkit.imports.combine import add_imports
+
+            progress("adding the imported datasets")
+            counts = add_imports(tmp, [Path(p) for p in imports], summary.graphs, progress)
+            summary = Summary(counts["projects"], counts["organisations"], counts["participations"],
+                              counts["triples"], counts["graphs"], summary.shacl_warnings, summary.output)
         (tmp / SUMMARY).write_text(json.dumps(asdict(summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         _swap_into_place(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return summary
+
+
+def is_streaming(data_dir: Path) -> bool:
+    """Whether ``data_dir`` is built by the streaming build (a bulk folder of JSON Lines records)."""
+    from graphkit.bulk import is_bulk_folder
+
+    return is_bulk_folder(data_dir)
 
 
 def _swap_into_place(tmp: Path, out_dir: Path) -> None:

@@ -79,17 +79,28 @@ class _Checker:
             self.add(file, record, field, f"quote {shown!r} does not occur in source {source!r}")
 
 
+_FIELDS: dict[type, tuple[bool, tuple[str, ...]]] = {}
+
+
 def _walk_quotes(obj, path: str) -> Iterator[tuple[str, str | None, str | None]]:
     """Every (field path, quote, source) in a validated record, depth first."""
     from pydantic import BaseModel
 
     if isinstance(obj, BaseModel):
-        quote = getattr(obj, "quote", None)
-        if "quote" in type(obj).model_fields:
-            yield (f"{path}.quote" if path else "quote"), quote, getattr(obj, "source", None)
-        for name in type(obj).model_fields:
-            value = getattr(obj, name)
-            if isinstance(value, (BaseModel, list)):
+        cls = type(obj)
+        fields = _FIELDS.get(cls)
+        if fields is None:   # field names, once per model class (a million projects ask)
+            names = tuple(cls.model_fields)
+            fields = _FIELDS[cls] = ("quote" in names, names)
+        values = obj.__dict__
+        if fields[0]:
+            yield (f"{path}.quote" if path else "quote"), values["quote"], values.get("source")
+        for name in fields[1]:
+            value = values[name]
+            if isinstance(value, list):
+                if value:
+                    yield from _walk_quotes(value, f"{path}.{name}" if path else name)
+            elif isinstance(value, BaseModel):
                 yield from _walk_quotes(value, f"{path}.{name}" if path else name)
     elif isinstance(obj, list):
         for i, item in enumerate(obj):
@@ -160,12 +171,16 @@ def _check_funds_places_sources(c: _Checker) -> None:
         c.ref(recs.organisations, loc.record.publisher, "organisation", loc.file, f"source {sid}", "publisher")
 
 
-def _check_project(c: _Checker, p: Project, f: str) -> None:
+def _check_project(c: _Checker, p: Project, f: str, *, part_of: bool = True) -> None:
+    """The checks of one project; ``part_of=False`` leaves the reference to a larger project to the
+    caller (a streaming build sees that project only later)."""
     recs, r = c.recs, f"project {p.id}"
-    if f.startswith("projects/") and f != f"projects/{p.id}.yaml":
+    if (f.startswith("projects/") or "/projects/" in f) and f.endswith(".yaml") \
+            and f.rsplit("/", 1)[-1] != f"{p.id}.yaml":
         c.add(f, r, "id", f"the file of project {p.id!r} must be named projects/{p.id}.yaml")
     c.ref(recs.sources, p.source, "source", f, r, "source")
-    c.ref(recs.projects, p.part_of, "project", f, r, "part_of")
+    if part_of:
+        c.ref(recs.projects, p.part_of, "project", f, r, "part_of")
     for path, quote, source in _walk_quotes(p, ""):
         c.quote(quote, source or p.source, f, r, path)
     if p.title_quote:
@@ -241,6 +256,21 @@ def _check_raw_project(c: _Checker, f: str, r: str, raw: dict) -> None:
             c.ref(recs.funds, fu["scheme"], "fund", f, r, f"funding[{i}].scheme")
     if isinstance(raw.get("source"), str):
         c.ref(recs.sources, raw["source"], "source", f, r, "source")
+
+
+class Checker(_Checker):
+    """The cross-record checks, record by record, for a build that streams its projects.
+
+    ``registries()`` checks organisations, funds, places and sources once; ``project()`` checks
+    one project against them (its reference to a larger project is checked by the caller).
+    """
+
+    def registries(self) -> None:
+        _check_organisations(self)
+        _check_funds_places_sources(self)
+
+    def project(self, p: Project, f: str) -> None:
+        _check_project(self, p, f, part_of=False)
 
 
 def cross_check(recs: Records) -> list[Problem]:

@@ -111,12 +111,20 @@ def _out(f):
 @_out
 @click.option("--no-docs", is_flag=True, help="Skip the HTML documentation of the ontology.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def build(data_dir: Path, ontology_dir: Path, out_dir: Path, no_docs: bool, quiet: bool) -> None:
+@click.option("--with-imports", is_flag=True,
+              help="Also add the datasets imported with `graphkit import` (their graph.nq under --imports).")
+@click.option("--imports", "imports_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the imports [default: build/imports].")
+def build(data_dir: Path, ontology_dir: Path, out_dir: Path, no_docs: bool, quiet: bool, with_imports: bool = False,
+          imports_dir: Path | None = None) -> None:
     """Validate the records, build the RDF dataset and print what it holds.
 
     Writes dataset.trig, dataset.nq, merged.ttl, shacl-report.txt, ontology.html and
-    summary.json under --out, all or nothing: on any error nothing is written.
-    Exit codes: 0 built; 1 invalid records or SHACL violations; 3 runtime error.
+    summary.json under --out, all or nothing: on any error nothing is written. With
+    --with-imports the graphs of the imported datasets (graph/dataset/eutf, graph/dataset/crs)
+    are added to those files.
+    Exit codes: 0 built; 1 invalid records or SHACL violations; 3 runtime error (also: no import
+    to add).
 
     Example: graphkit build --out build/graph
     """
@@ -124,8 +132,17 @@ def build(data_dir: Path, ontology_dir: Path, out_dir: Path, no_docs: bool, quie
     from graphkit.records import RecordsInvalid
 
     progress = (lambda m: None) if quiet else (lambda m: click.echo(f"… {m}", err=True))
+    imports: list[Path] = []
+    if with_imports:
+        from graphkit.imports import DEFAULT_IMPORTS, imported_graphs
+
+        imports = imported_graphs(imports_dir or DEFAULT_IMPORTS)
+        if not imports:
+            _fail(f"no imported dataset in {imports_dir or DEFAULT_IMPORTS}: run `graphkit import eutf PATH` "
+                  "or `graphkit import crs PATH` first", EXIT_RUNTIME)
     try:
-        summary = run_build(data_dir, out_dir, ontology_dir=ontology_dir, docs=not no_docs, progress=progress)
+        summary = run_build(data_dir, out_dir, ontology_dir=ontology_dir, docs=not no_docs, progress=progress,
+                            **({"imports": imports} if imports else {}))
     except RecordsInvalid as exc:
         _fail(f"build failed: {len(exc.problems)} problem(s) in the records; nothing was written.\n"
               + "\n".join(f"  {p}" for p in exc.problems), EXIT_NONCONFORMING)
@@ -173,12 +190,17 @@ def validate(data_dir: Path, ontology_dir: Path, warnings: bool) -> None:
 
 @main.command("queries")
 @format_option
-def queries_cmd(fmt: str) -> None:
+@click.option("--markdown", is_flag=True, help="Print the documentation of every query (docs/queries.md) instead.")
+def queries_cmd(fmt: str, markdown: bool) -> None:
     """List the named queries with their summaries and parameters.
 
     Example: graphkit queries --format csv
     """
-    from graphkit.queries import list_queries
+    from graphkit.queries import list_queries, queries_markdown
+
+    if markdown:
+        click.echo(queries_markdown(), nl=False)
+        return
 
     rows = [
         {"name": q.name, "summary": q.summary,
@@ -194,8 +216,24 @@ def queries_cmd(fmt: str) -> None:
               help="A query parameter, bound as an RDF term (IRI or CURIE, string, date, integer).")
 @format_option
 @_out
-def query(query: str | None, params: tuple[tuple[str, str], ...], fmt: str, out_dir: Path) -> None:
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Run on a SPARQL 1.1 server instead of the build (credentials from GRAPHKIT_SPARQL_USER "
+                   "and GRAPHKIT_SPARQL_PASSWORD).")
+@click.option("--default-graph", type=click.Choice(["named-graphs", "server"]), default="named-graphs",
+              show_default=True,
+              help="With --endpoint: read the union of the named graphs by naming them all in the request, "
+                   "or rely on the server's default graph being their union (oxigraph --union-default-graph).")
+@click.option("--source", "sources", multiple=True, metavar="SOURCE",
+              help="Read only these sources of the build: seeds (the curated pages), eutf, crs (repeatable; "
+                   "default: all).")
+def query(query: str | None, params: tuple[tuple[str, str], ...], fmt: str, out_dir: Path, endpoint: str | None,
+          default_graph: str, sources: tuple[str, ...] = ()) -> None:
     """Run a named query, a .rq file, or a query read from standard input ('-').
+
+    Runs on the built graph, or with --endpoint on a remote SPARQL server (an incomplete answer
+    from the server is an error, never printed as if complete).
+    Exit codes: 0 rows printed; 1 query error or incomplete answer; 2 usage (also: a --source the
+    build does not hold); 3 no build or the server cannot be reached.
 
     Example: graphkit query organisation-projects -p name "Iscos"
     """
@@ -212,14 +250,29 @@ def query(query: str | None, params: tuple[tuple[str, str], ...], fmt: str, out_
             nq = load_query(query)
         except QueryError as exc:
             _fail(str(exc), EXIT_USAGE)
+    if endpoint and sources:
+        _fail("--source filters the build; it cannot be used with --endpoint", EXIT_USAGE)
     try:
-        store = EmbeddedStore.from_build(out_dir)
+        if endpoint:
+            from graphkit.remote import RemoteStore
+
+            store = RemoteStore(endpoint, default_graph=default_graph)
+        elif sources:
+            from graphkit.sources import open_sources
+
+            store = open_sources(out_dir, sources)
+        else:
+            store = EmbeddedStore.from_build(out_dir)
     except FileNotFoundError as exc:
         _fail(str(exc), EXIT_RUNTIME)
+    except (QueryError, ValueError) as exc:  # bad credentials settings, a source the build lacks
+        _fail(str(exc), EXIT_USAGE)
     try:
         result = run_query(store, nq, dict(params))
     except QueryError as exc:
-        _fail(f"{nq.name}: {exc}", EXIT_NONCONFORMING)
+        from graphkit.remote import EndpointError
+
+        _fail(f"{nq.name}: {exc}", EXIT_RUNTIME if isinstance(exc, EndpointError) else EXIT_NONCONFORMING)
     print_rows(result.variables, plain_rows(result), fmt, raw=sparql_json(result) if fmt == "json" else None)
 
 
@@ -239,6 +292,493 @@ def stats(out_dir: Path) -> None:
     for line in summary.lines():
         click.echo(line)
 
+
+@main.command()
+@_out
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (keep the default: the endpoint has no authentication).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run before it is stopped (HTTP 503).")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Rows (or triples) per answer at most; a capped answer has the header X-Graphkit-Truncated: true.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Queries run at once, each in its own process with the graph in memory.")
+@click.option("--maps", "maps_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of network maps served at /maps/ [default: build/maps next to --out].")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="An origin whose pages may read answers (repeatable; never with credentials).")
+def serve(out_dir: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, maps_dir: Path | None,
+          cors_origins: tuple[str, ...]) -> None:
+    """Serve the built graph as a read-only SPARQL 1.1 endpoint with a query page.
+
+    The endpoint is /sparql (GET and POST; JSON, XML, CSV, TSV results; Turtle, N-Triples,
+    JSON-LD graphs); the page at / runs the named queries and opens the network maps. Updates
+    are refused. Stop with Ctrl+C.
+    Exit codes: 0 stopped; 2 usage; 3 no build or the port is taken.
+
+    Example: graphkit serve --port 8000 --timeout 10 --max-rows 5000
+    """
+    import socket
+
+    from graphkit.build import DATASET_NQUADS
+    from graphkit.endpoint import serve as run_server
+
+    nq = out_dir / DATASET_NQUADS
+    if not nq.exists():
+        _fail(f"{nq} does not exist: run `graphkit build` first", EXIT_RUNTIME)
+    try:
+        with socket.create_server((host, port)) as s:
+            port = port or s.getsockname()[1]
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_RUNTIME)
+    shown = f"[{host}]" if ":" in host else host
+    base = f"http://{shown}:{port}"
+
+    def ready(pool) -> None:
+        click.echo(f"serving {nq} ({pool.info.triples} triples, {workers} worker(s)) at {base}/", err=True)
+        click.echo(f"SPARQL endpoint {base}/sparql; timeout {timeout:g} s; at most {max_rows} rows; Ctrl+C to stop",
+                   err=True)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(f"warning: listening on {host}: other machines can query this endpoint", err=True)
+
+    try:
+        run_server(nq, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+                   maps_dir=maps_dir or out_dir.parent / "maps", cors_origins=list(cors_origins), ready=ready)
+    except RuntimeError as exc:
+        _fail(f"serve failed: {exc}", EXIT_RUNTIME)
+
+
+@main.command()
+@_out
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The server's SPARQL query endpoint (used to check what it holds afterwards).")
+@click.option("--graph-store", metavar="URL", default=None,
+              help="Its Graph Store Protocol URL: each named graph is PUT (replaced), then POSTed in batches.")
+@click.option("--update-endpoint", metavar="URL", default=None,
+              help="Its SPARQL Update URL when there is no --graph-store [default: --endpoint].")
+@click.option("--batch-size", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Triples per request (blank-node structures are never split).")
+@click.option("--prune", is_flag=True,
+              help="Also drop the server's graphs under https://w3id.org/graphkit/graph/ that the build no longer has.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
+def push(out_dir: Path, endpoint: str, graph_store: str | None, update_endpoint: str | None, batch_size: int,
+         prune: bool, quiet: bool) -> None:
+    """Load the built dataset into a SPARQL server, named graphs kept, replacing each graph.
+
+    Idempotent: pushing twice leaves the same triples (each graph is replaced, not appended to).
+    Credentials come from GRAPHKIT_SPARQL_USER and GRAPHKIT_SPARQL_PASSWORD.
+    Exit codes: 0 pushed and checked; 1 the server does not hold what was sent; 2 usage;
+    3 no build, or a request failed.
+
+    Example: graphkit push --endpoint http://127.0.0.1:7878/query --graph-store http://127.0.0.1:7878/store
+    """
+    from graphkit.build import DATASET_NQUADS
+    from graphkit.remote import PushError, PushMismatch, push as run_push
+
+    nq = out_dir / DATASET_NQUADS
+    if not nq.exists():
+        _fail(f"{nq} does not exist: run `graphkit build` first", EXIT_RUNTIME)
+
+    def progress(done: int, total: int, message: str) -> None:
+        if not quiet:
+            click.echo(f"… {done}/{total} triples  {message}", err=True)
+
+    try:
+        report = run_push(nq, endpoint, graph_store=graph_store, update_endpoint=update_endpoint,
+                          batch_size=batch_size, prune=prune, progress=progress)
+    except PushMismatch as exc:
+        _fail(f"push failed: {exc}", EXIT_NONCONFORMING)
+    except PushError as exc:
+        _fail(f"push failed: {exc}", EXIT_RUNTIME)
+    click.echo(f"pushed {report.triples} triples in {len(report.graphs)} graphs with {report.requests} requests "
+               f"({report.method}); the server holds them all")
+    for g in report.pruned:
+        click.echo(f"dropped {g} (no longer in the build)")
+
+
+# ------------------------------------------------------------------ networks, maps, exports
+
+_METRIC_CHOICES = ["degree", "weighted-degree", "betweenness", "brokerage", "bridged-pairs", "community", "component"]
+_SIZE_CHOICES = ["degree", "weighted-degree", "betweenness", "brokerage", "bridged-pairs"]
+
+
+def _network_options(f):
+    """The options shared by `network`, `map` and `export`: projection, filters, source, seed."""
+    options = [
+        click.option("--projection", type=click.Choice(["org", "bipartite", "place", "membership"]), default="org",
+                     show_default=True,
+                     help="org: organisations linked by shared projects; bipartite: organisations and projects; "
+                          "place: places linked by projects; membership: members and their networks."),
+        click.option("--fund", metavar="SCHEME", default=None,
+                     help="Keep projects funded under this fund or scheme or any scheme below it "
+                          "(id, acronym, code or alias: FAMI, fami-os2-on3, ON3)."),
+        click.option("--year", type=int, default=None, help="Keep projects active at some time in this year."),
+        click.option("--from", "start", metavar="DATE", default=None,
+                     help="Keep projects active on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        click.option("--to", "end", metavar="DATE", default=None,
+                     help="Keep projects active on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        click.option("--roles", metavar="ROLE,...", default=None,
+                     help="Keep participations in these roles only, e.g. lead,partner or lead,partner,adherent."),
+        click.option("--place", metavar="PLACE", default=None,
+                     help="Keep projects that took place there or within it (country:MAR, nuts:ITC1, Piemonte)."),
+        click.option("--level", type=click.Choice(["place", "country"]), default="place", show_default=True,
+                     help="Place projection: places as the sources state them, or lifted to countries."),
+        click.option("--origins", is_flag=True,
+                     help="Place projection: also link the countries of origin the projects target."),
+        click.option("--seed", type=int, default=0, show_default=True,
+                     help="Seed of the community detection and the layout (same seed, same result)."),
+        click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
+                     show_default=True, help="Folder of the built graph."),
+        click.option("--endpoint", metavar="URL", default=None,
+                     help="Read the graph from a SPARQL 1.1 server instead of the build."),
+        click.option("--default-graph", type=click.Choice(["named-graphs", "server"]), default="named-graphs",
+                     show_default=True, help="With --endpoint: as for `graphkit query`."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _projection(projection: str, fund, year, start, end, roles, place, level, origins, build_dir: Path,
+                endpoint, default_graph):
+    """Open the store, resolve the filters and build the projection (exits with the documented codes)."""
+    from graphkit.network import NetworkError, project, resolve_filters
+    from graphkit.store import QueryError, open_store
+
+    try:
+        store = (open_store(endpoint, default_graph=default_graph) if endpoint
+                 else open_store(out_dir=build_dir))
+    except FileNotFoundError as exc:
+        _fail(str(exc), EXIT_RUNTIME)
+    except QueryError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    try:
+        filters = resolve_filters(store, fund=fund, year=year, start=start, end=end, roles=roles, place=place)
+    except NetworkError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except QueryError as exc:
+        _fail(f"cannot read the graph: {exc}", EXIT_RUNTIME)
+    options = {"level": level, "origins": origins} if projection == "place" else {}
+    click.echo(f"… projecting the {projection} network ({filters.describe()})", err=True)
+    try:
+        return project(store, projection, filters, **options)
+    except NetworkError as exc:
+        _fail(str(exc), EXIT_NONCONFORMING)
+    except QueryError as exc:
+        _fail(f"cannot read the graph: {exc}", EXIT_RUNTIME)
+
+
+@main.command()
+@_network_options
+@click.option("--metric", "metrics", type=click.Choice(_METRIC_CHOICES), multiple=True,
+              help="A metric to print (repeatable) [default: all]; rows are sorted by the first.")
+@click.option("--group", type=click.Choice(["country", "region"]), default="country", show_default=True,
+              help="What brokerage counts as separate: countries, or regions (NUTS 2 of the base, else country).")
+@click.option("--edges", "show_edges", is_flag=True, help="Print the links (with projects and roles) instead of the nodes.")
+@format_option
+def network(projection, fund, year, start, end, roles, place, level, origins, seed, build_dir, endpoint,
+            default_graph, metrics, group, show_edges, fmt) -> None:
+    """Print a partnership network's nodes with their metrics, or its links.
+
+    Metrics: degree; weighted degree (shared projects summed); betweenness (shortest paths on
+    1/shared projects); brokerage (pairs of partners in different countries that only this node
+    joins) and bridged pairs (distinct country pairs among them); community (Louvain, --seed);
+    component. Definitions: docs/networks.md.
+    Exit codes: 0 printed; 1 the graph's answers are inconsistent; 2 usage (a filter names
+    nothing); 3 no build or the server cannot be reached.
+
+    Example: graphkit network --fund FAMI --roles lead,partner --metric betweenness --format table
+    """
+    from graphkit.metrics import edge_table, node_table
+
+    g = _projection(projection, fund, year, start, end, roles, place, level, origins, build_dir, endpoint,
+                    default_graph)
+    if not show_edges:
+        click.echo("… computing metrics", err=True)
+    if show_edges:
+        rows = edge_table(g)
+        cols = ["source", "target", "source_label", "target_label", "weight", "projects", "roles"]
+    else:
+        rows = node_table(g, list(metrics) or None, seed=seed, group=group, digits=6)
+        cols = list(rows[0]) if rows else ["node", "label"]
+    click.echo(f"# {g.graph.get('projection')} projection: {g.number_of_nodes()} nodes, {g.number_of_edges()} links; "
+               f"{g.graph.get('filters_text')}", err=True)
+    print_rows(cols, rows, fmt)
+
+
+@main.command("map")
+@_network_options
+@click.option("--size-by", type=click.Choice(_SIZE_CHOICES), default="weighted-degree", show_default=True,
+              help="The metric that sets node sizes.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The HTML file to write [default: build/maps/ and a name from the projection and filters].")
+@click.option("--title", default=None, help="The page title [default: from the projection].")
+@click.option("--physics", is_flag=True,
+              help="Let the layout relax once in the browser, then stop (only up to 300 nodes; the default "
+                   "layout is computed here and never moves).")
+@click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also save a PNG of the map opened in headless Chromium.")
+def map_cmd(projection, fund, year, start, end, roles, place, level, origins, seed, build_dir, endpoint,
+            default_graph, size_by, out_path, title, physics, screenshot) -> None:
+    """Write an interactive map of a network: one self-contained HTML page that works offline.
+
+    Colour by organisation type, shape by kind, size by a metric, line width by shared
+    projects, dashes by role; search, filters (type, role, fund, country, year), tooltips and
+    a side panel with projects, partners and the source evidence. Also refreshes the folder's
+    index.html. Exit codes: 0 written; 1 inconsistent answers; 2 usage; 3 no build, or the
+    file or screenshot cannot be written.
+
+    Example: graphkit map --fund FAMI --year 2017 --size-by betweenness --out build/maps/fami-2017.html
+    """
+    from graphkit.maps import DEFAULT_MAPS, default_name, write_map
+
+    g = _projection(projection, fund, year, start, end, roles, place, level, origins, build_dir, endpoint,
+                    default_graph)
+    path = out_path or DEFAULT_MAPS / default_name(projection, g.graph.get("filters", {}))
+    if g.number_of_edges() > 20_000:
+        click.echo(f"note: {g.number_of_edges()} links make a slow page (about 9 s to open 64,000 here); "
+                   "filter (--roles lead,partner, --fund, --year) or export to Gephi (graphkit export)", err=True)
+    click.echo("… laying out and writing the map", err=True)
+    try:
+        write_map(g, path, title=title, size_by=size_by, seed=seed, physics=physics)
+    except (OSError, ValueError) as exc:
+        _fail(f"map failed: {exc}", EXIT_RUNTIME)
+    click.echo(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} links)")
+    if screenshot:
+        from graphkit.browser import BrowserError, Chromium
+
+        try:
+            with Chromium() as browser:
+                browser.open(path)
+                browser.screenshot(screenshot)
+        except BrowserError as exc:
+            _fail(f"screenshot failed: {exc}", EXIT_RUNTIME)
+        click.echo(f"wrote {screenshot}")
+
+
+@main.command("export")
+@_network_options
+@click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "csv"]), default="gexf", show_default=True,
+              help="gexf (Gephi: colours, sizes, positions, time intervals), graphml, or csv (nodes and edges files).")
+@click.option("--size-by", type=click.Choice(_SIZE_CHOICES), default="weighted-degree", show_default=True,
+              help="The metric that sets node sizes (GEXF viz:size).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The file to write; csv writes NAME-nodes.csv and NAME-edges.csv "
+                   "[default: build/exports/ and a name from the projection and filters].")
+def export_cmd(projection, fund, year, start, end, roles, place, level, origins, seed, build_dir, endpoint,
+               default_graph, fmt, size_by, out_path) -> None:
+    """Export a network as GEXF, GraphML or CSV, with its attributes and metrics.
+
+    Exit codes: 0 written; 1 inconsistent answers; 2 usage; 3 no build or the file cannot be written.
+
+    Example: graphkit export --format gexf --fund FAMI --out build/exports/fami.gexf
+    """
+    from graphkit.export import export
+    from graphkit.maps import default_name
+
+    g = _projection(projection, fund, year, start, end, roles, place, level, origins, build_dir, endpoint,
+                    default_graph)
+    path = out_path or DEFAULT_OUT.parent / "exports" / default_name(projection, g.graph.get("filters", {})).replace(
+        ".html", f".{fmt}")
+    try:
+        written = export(g, fmt, path, seed=seed, size_by=size_by)
+    except OSError as exc:
+        _fail(f"export failed: {exc}", EXIT_RUNTIME)
+    for p in written:
+        click.echo(f"wrote {p}")
+
+
+
+# ------------------------------------------------------------------ external datasets (imports, sources)
+
+@main.group("import")
+def import_group() -> None:
+    """Import an external dataset into its own named graph, organisations resolved.
+
+    Each import writes build/imports/DATASET/ (graph.nq, report.json, report.txt,
+    resolution.csv) and adds the candidate matches below the threshold to the review file
+    (data/resolution/review.csv); `graphkit build --with-imports` adds the graphs to the build.
+
+    Example: graphkit import crs data/external/crs/project_CRS_6_2014.csv
+    """
+
+
+def _import_options(f):
+    options = [
+        click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path)),
+        click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
+                     show_default=True, help="Folder of curated records (seed registry, reference tables)."),
+        click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Folder the import is written to [default: build/imports/DATASET]."),
+        click.option("--review", "review", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Review file of candidate matches [default: data/resolution/review.csv]."),
+        click.option("--no-review-update", is_flag=True,
+                     help="Read the review file's decisions but do not add new candidates to it."),
+        click.option("--encoding", default="utf-8", show_default=True,
+                     help="Text encoding of the CSV file (e.g. latin-1)."),
+        click.option("--delimiter", default=None, metavar="CHAR",
+                     help="Field delimiter [default: detected from the header among , ; tab |]."),
+        click.option("--fail-on-skip", is_flag=True, help="Exit 1 when any row was skipped."),
+        click.option("--quiet", "-q", is_flag=True, help="Print only the totals line and errors."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _run_import(dataset: str, path: Path | None, data_dir: Path, out_dir: Path | None, review: Path | None,
+                no_review_update: bool, encoding: str, delimiter: str | None, fail_on_skip: bool, quiet: bool,
+                **options) -> None:
+    from graphkit.imports import DatasetError, ReviewError, import_dataset
+
+    if delimiter is not None:
+        delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
+        if len(delimiter) != 1:
+            _fail(f"--delimiter must be one character, got {delimiter!r}", EXIT_USAGE)
+    progress = (lambda m: None) if quiet else (lambda m: click.echo(f"… {m}", err=True))
+    try:
+        report = import_dataset(dataset, path, data_dir=data_dir, out_dir=out_dir, review=review,
+                                encoding=encoding, delimiter=delimiter, update_review=not no_review_update,
+                                progress=progress, **options)
+    except (DatasetError, ReviewError) as exc:
+        _fail(f"import failed: {exc}; nothing was written.", EXIT_NONCONFORMING)
+    except LookupError as exc:       # an unknown --encoding
+        _fail(f"import failed: {exc}", EXIT_USAGE)
+    except OSError as exc:
+        _fail(f"import failed: {exc}", EXIT_RUNTIME)
+    if not quiet:
+        for line in report.lines()[:-1]:
+            click.echo(line)
+    click.echo(report.totals_line())
+    if fail_on_skip and report.rows_skipped:
+        sys.exit(EXIT_NONCONFORMING)
+
+
+@import_group.command("eutf")
+@_import_options
+def import_eutf(**kwargs) -> None:
+    """Import the EU Emergency Trust Fund for Africa projects (EUTF_projects_akvo.csv).
+
+    PATH defaults to data/external/eutf/EUTF_projects_akvo.csv; the organisation list
+    EUTF_akvo_orgs.csv is read from the same folder (else from data/external/eutf/) to split the
+    organisation cells. Prints the report and a final totals line (rows read, imported, skipped
+    with their reasons).
+    Exit codes: 0 imported (skipped rows are counted and reported); 1 the file cannot be imported
+    as the dataset (missing columns, no such file), or rows were skipped with --fail-on-skip;
+    2 usage; 3 runtime error.
+
+    Example: graphkit import eutf data/external/eutf/EUTF_projects_akvo.csv
+    """
+    _run_import("eutf", **kwargs)
+
+
+@import_group.command("crs")
+@_import_options
+@click.option("--institutions", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The same activities in the DGCS layout, for the reporting institution of each "
+                   "[default: resources_crs_20150724_Italy_CRS_bilaterale.csv next to PATH or in data/external/crs/].")
+@click.option("--no-institutions", is_flag=True, help="Take the extending organisation from the agency name only.")
+def import_crs(institutions: Path | None, no_institutions: bool, **kwargs) -> None:
+    """Import the OECD CRS records of Italian bilateral aid in 2014 (project_CRS_6_2014.csv).
+
+    PATH defaults to data/external/crs/project_CRS_6_2014.csv; the DAC sector and recipient code
+    lists are read from the same folder (else from data/external/crs/). Prints the report and a
+    final totals line (rows read, imported, skipped with their reasons).
+    Exit codes: 0 imported (skipped rows are counted and reported); 1 the file cannot be imported
+    as the dataset (missing columns, no such file), or rows were skipped with --fail-on-skip;
+    2 usage; 3 runtime error.
+
+    Example: graphkit import crs data/external/crs/project_CRS_6_2014.csv
+    """
+    inst = False if no_institutions else (institutions if institutions is not None else True)
+    _run_import("crs", institutions=inst, **kwargs)
+
+
+@import_group.command("evaluate")
+@click.argument("sample", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
+              show_default=True, help="Folder of curated records and external datasets.")
+@click.option("--review", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Review file whose decisions apply [default: data/resolution/review.csv].")
+@click.option("--no-review", is_flag=True, help="Measure the automatic resolution, without the review decisions.")
+def import_evaluate(sample: Path | None, data_dir: Path, review: Path | None, no_review: bool) -> None:
+    """Measure entity resolution on a hand-checked sample: precision and recall, and every error.
+
+    SAMPLE defaults to tests/data/resolution-sample.csv (dataset, column, cell, expected names).
+    Exit codes: 0 measured; 2 usage; 3 runtime error.
+
+    Example: graphkit import evaluate --no-review
+    """
+    import tempfile
+
+    from graphkit.imports import DATASETS, default_path, evaluate_sample, resolve_datasets
+
+    sample = sample or Path(__file__).resolve().parent.parent / "tests" / "data" / "resolution-sample.csv"
+    if not sample.exists():
+        _fail(f"{sample} does not exist", EXIT_RUNTIME)
+    paths = {d: default_path(d, data_dir) for d in DATASETS if default_path(d, data_dir).is_file()}
+    with tempfile.TemporaryDirectory() as tmp:
+        rev = Path(tmp) / "none.csv" if no_review else review
+        prepared = resolve_datasets(paths, data_dir=data_dir, review=rev)
+    for line in evaluate_sample(sample, prepared.resolution, data_dir).lines():
+        click.echo(line)
+
+
+@main.group("sources")
+def sources_group() -> None:
+    """The sources of the build: the curated pages (seeds) and the imported datasets.
+
+    Example: graphkit sources list
+    """
+
+
+@sources_group.command("list")
+@_out
+@format_option
+def sources_list(out_dir: Path, fmt: str) -> None:
+    """List the sources the build holds, with their named graphs' quads.
+
+    Exit codes: 0 listed; 3 no build.
+
+    Example: graphkit sources list --format csv
+    """
+    from graphkit.sources import open_sources, sources_in
+
+    try:
+        store = open_sources(out_dir)
+    except FileNotFoundError as exc:
+        _fail(str(exc), EXIT_RUNTIME)
+    rows = [{"source": s, "quads": n} for s, n in sources_in(store).items()]
+    print_rows(["source", "quads"], rows, fmt)
+
+
+@sources_group.command("map")
+@_out
+@click.option("--source", "sources", multiple=True, metavar="SOURCE",
+              help="Only these sources: seeds, eutf, crs (repeatable; default: all in the build).")
+@click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The .html file to write [default: build/maps/italian-ngos-across-sources.html].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the layout (same seed, same map).")
+def sources_map(out_dir: Path, sources: tuple[str, ...], map_path: Path | None, seed: int) -> None:
+    """Write the map of the Italian NGOs' network across sources (one self-contained HTML page).
+
+    Nodes are the Italian NGOs (type NGO or NGO network, country Italy) and the organisations they
+    share projects with; each node lists the sources it appears in.
+    Exit codes: 0 written; 2 usage (a source the build does not hold); 3 no build.
+
+    Example: graphkit sources map --source seeds --source crs
+    """
+    from graphkit.sources import SourceError, write_ngo_map
+
+    path = map_path or out_dir.parent / "maps" / "italian-ngos-across-sources.html"
+    try:
+        written = write_ngo_map(path, out_dir=out_dir, sources=list(sources) or None, seed=seed)
+    except FileNotFoundError as exc:
+        _fail(str(exc), EXIT_RUNTIME)
+    except SourceError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    click.echo(f"written {written}")
 
 if __name__ == "__main__":  # pragma: no cover
     main()

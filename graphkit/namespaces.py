@@ -16,11 +16,14 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 NUTS = Namespace("http://data.europa.eu/nuts/code/")
 COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
+CURRENCY = Namespace("http://publications.europa.eu/resource/authority/currency/")
 
 ROLE = Namespace(VOCAB + "role/")
 ORGTYPE = Namespace(VOCAB + "organisation-type/")
 THEME = Namespace(VOCAB + "theme/")
 UNIT = Namespace(VOCAB + "unit/")
+SECTOR = Namespace(VOCAB + "dac-sector/")
+AMOUNT_KIND = Namespace(VOCAB + "amount-kind/")
 
 PROJECT = Namespace(ID + "project/")
 ORGANISATION = Namespace(ID + "organisation/")
@@ -42,6 +45,11 @@ def source_graph(source_id: str):
     return GRAPH["source/" + source_id]
 
 
+def dataset_graph(dataset: str):
+    """The named graph that holds what one imported external dataset states (``eutf``, ``crs``)."""
+    return GRAPH["dataset/" + dataset]
+
+
 # Prefixes offered to users (CURIEs in query parameters, results and serialisations).
 PREFIXES: dict[str, str] = {
     "mcn": str(MCN),
@@ -55,6 +63,8 @@ PREFIXES: dict[str, str] = {
     "orgtype": str(ORGTYPE),
     "theme": str(THEME),
     "unit": str(UNIT),
+    "sector": str(SECTOR),
+    "currency": str(CURRENCY),
     "graph": str(GRAPH),
     "nuts": str(NUTS),
     "country": str(COUNTRY),

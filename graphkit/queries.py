@@ -188,3 +188,39 @@ def to_dataframe(result: SelectResult):
     import pandas as pd
 
     return pd.DataFrame(plain_rows(result), columns=result.variables)
+
+
+def param_example(param: Param) -> str | None:
+    """The first example value a parameter's doc gives (``the project, e.g. project:impra`` -> ``project:impra``)."""
+    m = re.search(r"\be\.g\.,?\s+(\S+)", param.doc)
+    return m.group(1).rstrip(".,;)") if m else None
+
+
+def queries_markdown(queries: list[NamedQuery] | None = None) -> str:
+    """The named queries documented from their headers, as Markdown (``docs/queries.md``)."""
+    qs = list_queries() if queries is None else queries
+    out = [
+        "# Named queries",
+        "",
+        "Generated from the `#+` headers of `queries/*.rq` by `graphkit queries --markdown`; do not edit by hand.",
+        "Run one with `graphkit query NAME [-p PARAM VALUE ...]`, from Python with",
+        "`graphkit.queries.run_query(store, NAME, {PARAM: VALUE})`, or pick it on the page of `graphkit serve`.",
+        "",
+        "| query | what it answers | parameters |",
+        "| --- | --- | --- |",
+    ]
+    for q in qs:
+        params = ", ".join(f"`{p.name}` ({p.type})" for p in q.params) or "none"
+        out.append(f"| [`{q.name}`](#{q.name}) | {q.summary.replace('|', '&#124;')} | {params} |")
+    for q in qs:
+        out += ["", f"## {q.name}", "", q.summary + ("." if q.summary and not q.summary.endswith(".") else "")]
+        if q.description:
+            out += ["", q.description]
+        if q.params:
+            out += ["", "Parameters:", ""]
+            out += [f"- `{p.name}` ({p.type}): {p.doc}" if p.doc else f"- `{p.name}` ({p.type})" for p in q.params]
+        if q.returns:
+            out += ["", "Returns: " + ", ".join(f"`{c.strip()}`" for c in q.returns.split(",") if c.strip())]
+        example = " ".join(f"-p {p.name} {param_example(p) or 'VALUE'}" for p in q.params)
+        out += ["", "```bash", f"graphkit query {q.name}{' ' + example if example else ''}", "```"]
+    return "\n".join(out) + "\n"

@@ -500,6 +500,17 @@ def _read_list(data_dir: Path, name: str, model: type[Model], kind: str, out: di
         out[obj.id] = Located(name, obj)
 
 
+def default_reference_dir() -> Path:
+    """The reference tables shipped with graphkit (``data/reference``)."""
+    return (Path(__file__).resolve().parent.parent / "data" / "reference").resolve()
+
+
+def reference_dir_of(data_dir: Path) -> Path:
+    """``data_dir/reference`` when the folder has its own tables, else the shipped ones."""
+    own = Path(data_dir) / "reference"
+    return own.resolve() if own.is_dir() else default_reference_dir()
+
+
 def normalise_space(text: str) -> str:
     return " ".join(text.split())
 
@@ -545,7 +556,7 @@ def load_records(data_dir: Path | str, *, ontology_dir: Path | None = None) -> R
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(loc.file, f"source {sid}", "file", f"cannot read {loc.record.file}: {exc}"))
 
-    recs.reference = load_reference((data_dir / "reference").resolve())
+    recs.reference = load_reference(reference_dir_of(data_dir))
     recs.vocab = load_vocabularies(ontology_dir)
     from graphkit.checks import cross_check  # a sibling module: the reference checks
 

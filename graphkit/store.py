@@ -39,11 +39,38 @@ class GraphStore(Protocol):
 
     def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool: ...
 
+    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[Any]: ...
+
     def __len__(self) -> int: ...
+
+
+def open_store(endpoint: str | None = None, *, out_dir: Path | str = DEFAULT_OUT, **options: Any) -> GraphStore:
+    """The store a notebook asks questions of, in one line.
+
+    With no ``endpoint``, the dataset of the last ``graphkit build`` in an embedded Oxigraph store;
+    with an ``endpoint`` URL, a :class:`graphkit.remote.RemoteStore` on that SPARQL 1.1 server
+    (credentials from ``GRAPHKIT_SPARQL_USER`` / ``GRAPHKIT_SPARQL_PASSWORD``; ``options`` are
+    passed to it).
+
+    Example:
+        >>> from graphkit import open_store
+        >>> from graphkit.queries import run_query, to_dataframe
+        >>> store = open_store()  # doctest: +SKIP
+        >>> to_dataframe(run_query(store, "project-participants", {"project": "project:impra"}))  # doctest: +SKIP
+    """
+    if endpoint is None:
+        if options:
+            raise TypeError(f"options {', '.join(options)} apply to remote stores only")
+        return EmbeddedStore.from_build(out_dir)
+    from graphkit.remote import RemoteStore
+
+    return RemoteStore(endpoint, **options)
 
 
 class EmbeddedStore:
     """Oxigraph in this process: in memory by default, or on disk at ``path``."""
+
+    remote = False  # capability: parameters are bound by substitution (SEP-0007) in the engine
 
     def __init__(self, path: Path | str | None = None):
         self.store = ox.Store(str(path)) if path is not None else ox.Store()

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from graphkit.build import DEFAULT_DATA, build
@@ -33,3 +38,50 @@ def data_copy(tmp_path) -> Path:
     shutil.copytree(DEFAULT_DATA, dst, ignore=shutil.ignore_patterns("reference"))
     (dst / "reference").symlink_to(DEFAULT_DATA / "reference")
     return dst
+
+
+# --- servers on loopback, started and stopped by the tests themselves ------------------------
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Wait until ``url`` answers (any status), failing early if ``proc`` died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode} before answering")
+        try:
+            httpx.get(url, timeout=1.0, trust_env=False)
+            return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server this test session started (by its own handle, never by name)."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+def start_oxigraph(*args: str) -> tuple[subprocess.Popen, str]:
+    """``oxigraph serve ARGS`` (the server binary of the PyPI package ``oxigraph``) on a free port."""
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}", *args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    wait_for_http(f"{base}/query?query=ASK%7B%7D", proc)
+    return proc, base

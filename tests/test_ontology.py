@@ -140,6 +140,7 @@ CLASSES = {
     "Municipality", "City", "TargetGroup", "Objective", "GeneralObjective", "SpecificObjective",
     "ProjectActivity", "Result", "ExpectedResult", "Output", "Event", "Publication",
     "SourceDocument", "Evidence", "MemberCount",
+    "Budget",  # external datasets (issue 7)
 }
 OBJECT_PROPERTIES = {
     "hasParticipation", "inProject", "participant", "role", "via", "participatesIn",
@@ -148,6 +149,8 @@ OBJECT_PROPERTIES = {
     "partOfActivity", "responsibleOrganisation", "hasResult", "fromActivity", "hasEvent",
     "organisedBy", "hasPublication", "partOfProject", "theme", "basedIn", "country",
     "collaboratesWith", "hasMemberCount", "hasEvidence", "replacedBy", "successor",
+    # external datasets (issue 7)
+    "hasBudget", "currency", "amountKind", "recipientCountry", "sector",
 }
 DATATYPE_PROPERTIES = {
     "acronym", "cup", "projectNumber", "submissionDate", "approvalDate", "startDate", "endDate",
@@ -155,6 +158,9 @@ DATATYPE_PROPERTIES = {
     "activeUntil", "nameAsWritten", "roleGroup", "quote", "count", "countMin", "countMax",
     "approximate", "share", "shareOf", "unitLabel", "nutsLevel", "nutsVersion", "iso2",
     "contactEmail", "eventKind", "publicationKind", "fileName",
+    # external datasets (issue 7)
+    "amount", "budgetYear", "plannedStartDate", "plannedEndDate", "iatiIdentifier", "crsIdentifier",
+    "recordIdentifier", "matchConfidence", "matchMethod",
 }
 ANNOTATION_PROPERTIES = {"forProperty", "forValue"}
 ALIGNMENT_ANNOTATION_PROPERTIES = {"eurioRoleLabel"}
@@ -224,7 +230,8 @@ def test_alignments_stay_out_of_the_core_ontology():
 # The ids of docs/records.md, plus the grouping concepts of the organisation types.
 VOCABULARY_IDS = {
     "role": {"lead", "partner", "foreign-adherent", "adherent", "funder", "co-funder", "promoter",
-             "managing-authority", "local-counterpart", "collaborator", "member", "associate"},
+             "managing-authority", "local-counterpart", "collaborator", "member", "associate",
+             "accountable", "extending", "implementer"},
     "organisation-type": {
         "ngo", "ngo-network", "migrant-association", "association", "religious-organisation",
         "trade-union-body", "cooperative", "social-cooperative", "training-body", "university",
@@ -247,6 +254,7 @@ VOCABULARY_IDS = {
     "unit": {"persons", "associations", "entrepreneurs", "operators", "organisations",
              "third-country-nationals", "young-people", "women"},
     "iati-organisation-role": {"1", "2", "3", "4"},
+    "amount-kind": {"budget", "commitment", "disbursement"},
 }
 
 
@@ -354,6 +362,9 @@ def test_every_participation_role_has_the_decided_iati_mappings(vocabularies):
         "adherent": {("relatedMatch", "4")},
         "foreign-adherent": {("relatedMatch", "4")},
         "collaborator": {("relatedMatch", "4")},
+        "accountable": {("exactMatch", "2")},
+        "extending": {("exactMatch", "3")},
+        "implementer": {("exactMatch", "4")},
     }
 
 

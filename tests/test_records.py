@@ -139,7 +139,10 @@ def test_unknown_role(tmp_path):
     assert [(p.file, p.record, p.field) for p in problems] == [
         ("projects/prova.yaml", "project prova", "participants[1].role")
     ]
-    assert problems[0].message.startswith("unknown role 'sponsor' (allowed: adherent, co-funder, collaborator,")
+    assert problems[0].message.startswith("unknown role 'sponsor' (allowed: ")
+    allowed = problems[0].message.split("(allowed: ", 1)[1].rstrip(")").split(", ")
+    assert {"lead", "partner", "foreign-adherent", "adherent", "funder", "managing-authority"} <= set(allowed)
+    assert "member" not in allowed  # membership roles are not participation roles
 
 
 def test_unknown_places(tmp_path):

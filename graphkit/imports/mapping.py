@@ -1,0 +1,337 @@
+"""Dataset rows -> RDF in the dataset's named graph: projects, participations, organisations,
+budgets, places, provenance. The terms are those of ``ontology/mcn.ttl`` (see
+docs/external-sources.md for the column-by-column mapping)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
+
+from graphkit.imports.base import ImportReport, QuadWriter, date_literal, decimal_text, iri, lit
+from graphkit.namespaces import (
+    AMOUNT_KIND, COUNTRY, CURRENCY, EVIDENCE, GRAPH, MCN, ORG, ORGANISATION, ORGTYPE, PARTICIPATION, PLACE,
+    PROJECT, ROLE, SOURCE, dataset_graph,
+)
+from graphkit.resolve import Match, Resolution
+
+RDF_TYPE = iri(str(RDF.type))
+LABEL = iri(str(RDFS.label))
+COMMENT = iri(str(RDFS.comment))
+PREF = iri(str(SKOS.prefLabel))
+ALT = iri(str(SKOS.altLabel))
+NOTATION = iri(str(SKOS.notation))
+DEFINITION = iri(str(SKOS.definition))
+IN_SCHEME = iri(str(SKOS.inScheme))
+TOP_OF = iri(str(SKOS.topConceptOf))
+HAS_TOP = iri(str(SKOS.hasTopConcept))
+BROADER = iri(str(SKOS.broader))
+CONCEPT = iri(str(SKOS.Concept))
+SCHEME = iri(str(SKOS.ConceptScheme))
+EDITORIAL = iri(str(SKOS.editorialNote))
+DERIVED = iri(str(PROV.wasDerivedFrom))
+GENERATED_AT = iri(str(PROV.generatedAtTime))
+PROV_ENTITY = iri(str(PROV.Entity))
+TITLE = iri(str(DCTERMS.title))
+DESCRIPTION = iri(str(DCTERMS.description))
+SUBJECT = iri(str(DCTERMS.subject))
+DCT_SOURCE = iri(str(DCTERMS.source))
+LICENSE = iri(str(DCTERMS.license))
+RIGHTS = iri(str(DCTERMS.rights))
+LANGUAGE = iri(str(DCTERMS.language))
+PAGE = iri(str(FOAF.page))
+
+
+def m(term: str) -> ox.NamedNode:
+    return iri(str(MCN[term]))
+
+
+def o(term: str) -> ox.NamedNode:
+    return iri(str(ORG[term]))
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """Who published a dataset, under which terms, and where it was copied from."""
+
+    name: str
+    title: str
+    source_url: str
+    commit: str
+    license: str
+    rights: str
+    attribution: str
+    files: tuple[str, ...]
+
+
+# IATI organisation type codes (EUTF/Akvo) and DAC channel codes (CRS) -> organisation types.
+IATI_ORG_TYPE = {
+    "10": "public-authority", "11": "public-authority", "15": "public-authority",
+    "21": "ngo", "22": "ngo", "23": "ngo", "24": "ngo",
+    "40": "international-organisation", "60": "civil-society-organisation",
+    "70": "company", "71": "company", "72": "company", "73": "company",
+    "80": "education-and-research",
+}
+KIND_PRIORITY = ("ngo", "eu-institution", "international-organisation", "university", "education-and-research",
+                 "public-authority", "company", "civil-society-organisation")
+
+
+def crs_channel_kind(code: str) -> tuple[str, bool]:
+    """The organisation type a DAC channel code says, and whether it says the body is Italian
+    (11000 donor government, 22000 donor-country-based NGO)."""
+    c = (code or "").strip()
+    if not c.isdigit():
+        return "", False
+    n = int(c)
+    if n == 11000:
+        return "public-authority", True
+    if 10000 <= n < 20000:
+        return "public-authority", False
+    if n == 22000:
+        return "ngo", True
+    if 20000 <= n < 30000:
+        return "ngo", False
+    if 42000 <= n < 43000:
+        return "eu-institution", False
+    if 40000 <= n < 50000:
+        return "international-organisation", False
+    if 51000 <= n < 52000:
+        return "education-and-research", False
+    if 60000 <= n < 70000:
+        return "company", False
+    return "", False
+
+
+def evidence_id(*parts: str) -> ox.NamedNode:
+    return iri(str(EVIDENCE[hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]]))
+
+
+@dataclass
+class DatasetMapper:
+    """Writes one dataset's graph; keeps track of what it has written (organisations, counts)."""
+
+    info: DatasetInfo
+    writer: QuadWriter
+    resolution: Resolution
+    report: ImportReport
+    kinds: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    spellings: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    projects: set[str] = field(default_factory=set)
+    participations: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.graph = iri(str(dataset_graph(self.info.name)))
+        self.source = iri(str(SOURCE["dataset-" + self.info.name]))
+
+    def add(self, s, p, obj) -> None:
+        self.writer.add(s, p, obj, self.graph)
+
+    # ------------------------------------------------------------------ projects
+
+    def project(self, slug: str, title: str) -> ox.NamedNode:
+        node = iri(str(PROJECT[slug]))
+        if slug not in self.projects:
+            self.projects.add(slug)
+            self.add(node, RDF_TYPE, m("Project"))
+            self.add(node, DERIVED, self.source)
+        if title:
+            self.add(node, TITLE, lit(title))
+            self.add(node, LABEL, lit(title))
+        return node
+
+    def budget(self, project_slug: str, project: ox.NamedNode, amount: Decimal, currency: str, kind: str,
+               year: int | None = None) -> None:
+        node = iri(str(PROJECT[f"{project_slug}/budget/{kind}-{currency.lower()}"]))
+        self.add(project, m("hasBudget"), node)
+        self.add(node, RDF_TYPE, m("Budget"))
+        self.add(node, m("amount"), lit(decimal_text(amount), "decimal"))
+        self.add(node, m("currency"), iri(str(CURRENCY[currency])))
+        self.add(node, m("amountKind"), iri(str(AMOUNT_KIND[kind])))
+        if year is not None:
+            self.add(node, m("budgetYear"), lit(str(year), "gYear"))
+        self.add(node, LABEL, lit(f"{kind} {decimal_text(amount)} {currency}" + (f" ({year})" if year else "")))
+
+    def dates(self, project: ox.NamedNode, stated: dict[str, date | None], active: tuple[date | None, date | None]):
+        for prop, value in stated.items():
+            if value is not None:
+                self.add(project, m(prop), date_literal(value))
+        start, end = active
+        if start is not None and end is not None and end < start:
+            self.report.note("projects whose end is before their start (no active period derived)",
+                             str(project.value).rsplit("/", 1)[-1])
+            return
+        if start is not None:
+            self.add(project, m("activeFrom"), date_literal(start))
+        if end is not None:
+            self.add(project, m("activeUntil"), date_literal(end))
+
+    # ------------------------------------------------------------------ participations
+
+    def participations_from_cell(self, project_slug: str, project: ox.NamedNode, column: str, cell: str,
+                                 names: Iterable[str], role: str, kind: str = "") -> int:
+        """One participation per organisation the cell names (a name listed twice counts once)."""
+        made = 0
+        ev = None
+        for name in names:
+            match = self.resolution.resolve(name)
+            if match.org is None:
+                self.report.note(f"cells in {column} that name no organisation (placeholders)", name)
+                continue
+            if ev is None:
+                ev = evidence_id(project_slug, column, cell)
+                self.add(ev, RDF_TYPE, m("Evidence"))
+                self.add(ev, m("quote"), lit(" ".join(cell.split())))
+                self.add(ev, DERIVED, self.source)
+                self.add(ev, COMMENT, lit(f"column {column}"))
+            made += self._participation(project_slug, project, match, name, role, ev)
+            if kind:
+                self.kinds[match.org][kind] += 1
+            self.spellings[match.org][name] += 1
+        return made
+
+    def _participation(self, project_slug: str, project: ox.NamedNode, match: Match, name: str, role: str,
+                       ev: ox.NamedNode) -> int:
+        pid = f"{project_slug}--{match.org}--{role}"
+        node = iri(str(PARTICIPATION[pid]))
+        org = iri(str(ORGANISATION[match.org]))
+        if pid in self.participations:
+            self.add(node, m("nameAsWritten"), lit(name))
+            return 0
+        self.participations.add(pid)
+        self.add(node, RDF_TYPE, m("Participation"))
+        self.add(node, m("inProject"), project)
+        self.add(project, m("hasParticipation"), node)
+        self.add(node, m("participant"), org)
+        self.add(org, m("participatesIn"), project)
+        self.add(node, m("role"), iri(str(ROLE[role])))
+        self.add(node, m("nameAsWritten"), lit(name))
+        self.add(node, LABEL, lit(f"{self.resolution.entities[match.org].label} – {role} – {project_slug}"))
+        self.add(node, DERIVED, self.source)
+        self.add(node, m("hasEvidence"), ev)
+        self.add(node, m("matchConfidence"), lit(f"{match.confidence:.2f}", "decimal"))
+        self.add(node, m("matchMethod"), lit(match.method))
+        return 1
+
+    # ------------------------------------------------------------------ organisations
+
+    def organisations(self, seed_labels: set[str]) -> tuple[int, int]:
+        """Describe the non-seed organisations this dataset names; return (seed, other) counts."""
+        seeds = others = 0
+        for slug in sorted(self.spellings):
+            e = self.resolution.entities[slug]
+            if e.seed:
+                seeds += 1
+                continue
+            others += 1
+            node = iri(str(ORGANISATION[slug]))
+            label = e.label
+            if label.casefold() in seed_labels:
+                # the same words name a seed organisation this one is not: keep names apart
+                label = f"{label} ({self.info.name})"
+            self.add(node, RDF_TYPE, o("Organization"))
+            self.add(node, PREF, lit(label))
+            self.add(node, LABEL, lit(label))
+            seen = {label.casefold()}
+            for spelling, _ in sorted(self.spellings[slug].items()):
+                if spelling.casefold() not in seen and spelling.casefold() not in seed_labels:
+                    seen.add(spelling.casefold())
+                    self.add(node, ALT, lit(spelling))
+            kinds = self.kinds.get(slug)
+            if kinds:
+                kind = sorted(kinds, key=lambda k: (-kinds[k], KIND_PRIORITY.index(k) if k in KIND_PRIORITY else 99))[0]
+                self.add(node, o("classification"), iri(str(ORGTYPE[kind])))
+            if e.country:
+                self.add(node, m("country"), iri(str(COUNTRY[e.country])))
+            unit_of = next((mt.unit_of for k, mt in self.resolution.matches.items()
+                            if mt.org == slug and mt.unit_of), None)
+            if unit_of:
+                self.add(node, RDF_TYPE, o("OrganizationalUnit"))
+                self.add(node, o("subOrganizationOf"), iri(str(ORGANISATION[unit_of])))
+            if len(e.names) > 1:
+                self.add(node, EDITORIAL, lit(
+                    f"One organisation resolved from {len(e.names)} spellings across the external datasets "
+                    "(graphkit entity resolution; see docs/external-sources.md)."))
+        return seeds, others
+
+    # ------------------------------------------------------------------ provenance
+
+    def provenance(self, files: list[dict[str, Any]], generated: datetime | None = None) -> None:
+        info = self.info
+        src = self.source
+        self.add(src, RDF_TYPE, m("SourceDocument"))
+        self.add(src, TITLE, lit(info.title, lang="en"))
+        self.add(src, LABEL, lit(info.title, lang="en"))
+        self.add(src, PAGE, iri(info.source_url))
+        self.add(src, DCT_SOURCE, iri(info.source_url))
+        self.add(src, LICENSE, iri(info.license))
+        self.add(src, RIGHTS, lit(info.rights, lang="en"))
+        self.add(src, COMMENT, lit(info.attribution, lang="en"))
+        for f in files:
+            self.add(src, m("fileName"), lit(f["name"]))
+        g = self.graph
+        self.add(g, RDF_TYPE, PROV_ENTITY)
+        self.add(g, LABEL, lit(f"What the {info.title} states (imported by graphkit)", lang="en"))
+        self.add(g, DERIVED, src)
+        self.add(g, DCT_SOURCE, iri(info.source_url))
+        self.add(g, LICENSE, iri(info.license))
+        self.add(g, RIGHTS, lit(info.rights, lang="en"))
+        when = (generated or datetime.now(timezone.utc)).replace(microsecond=0)
+        self.add(g, GENERATED_AT, lit(when.isoformat(), "dateTime"))
+        self.add(g, COMMENT, lit(
+            f"Imported from {', '.join(f['name'] + ' (sha256 ' + f['sha256'][:12] + '…)' for f in files)}; "
+            f"copied from {info.source_url} at commit {info.commit}.", lang="en"))
+
+    # ------------------------------------------------------------------ vocabularies of the dataset
+
+    def scheme(self, scheme_iri: str, title: str, definition: str, concepts: Iterable[tuple[str, str, str | None]],
+               source_url: str) -> None:
+        """A SKOS scheme generated from a dataset's code list: (code, label, parent code) triples."""
+        s = iri(scheme_iri)
+        self.add(s, RDF_TYPE, SCHEME)
+        self.add(s, PREF, lit(title, lang="en"))
+        self.add(s, TITLE, lit(title, lang="en"))
+        self.add(s, DEFINITION, lit(definition, lang="en"))
+        self.add(s, DCT_SOURCE, iri(source_url))
+        items = list(concepts)
+        codes = {c for c, _, _ in items}
+        for code, label, parent in items:
+            c = iri(f"{scheme_iri}/{code}")
+            self.add(c, RDF_TYPE, CONCEPT)
+            self.add(c, IN_SCHEME, s)
+            self.add(c, NOTATION, lit(code))
+            self.add(c, PREF, lit(label, lang="en"))
+            if parent and parent in codes and parent != code:
+                self.add(c, BROADER, iri(f"{scheme_iri}/{parent}"))
+            else:
+                self.add(c, TOP_OF, s)
+                self.add(s, HAS_TOP, c)
+
+    def region(self, slug: str, label: str) -> ox.NamedNode:
+        node = iri(str(PLACE[slug]))
+        self.add(node, RDF_TYPE, m("Place"))
+        self.add(node, PREF, lit(label))
+        self.add(node, LABEL, lit(label))
+        return node
+
+
+def country_iri(iso3: str) -> ox.NamedNode:
+    return iri(str(COUNTRY[iso3]))
+
+
+def slug_with_hash(prefix: str, identifier: str) -> str:
+    """A stable, lower-case slug for a dataset identifier; identifiers that are not upper-case codes
+    get a short hash so that two identifiers differing only in case never share a slug."""
+    base = re.sub(r"[^a-z0-9]+", "-", identifier.lower()).strip("-") or "x"
+    if identifier != identifier.upper() or not re.fullmatch(r"[A-Z0-9]+(-[A-Z0-9]+)*", identifier):
+        base = f"{base[:50].strip('-')}-{hashlib.sha1(identifier.encode('utf-8')).hexdigest()[:6]}"
+    return f"{prefix}-{base}"
+
+
+GRAPH_PREFIX = str(GRAPH)

@@ -1,0 +1,552 @@
+"""Validated records -> N-Quads lines, streamed: the bulk build's mapping, without rdflib objects.
+
+The RDF shape is exactly the one :mod:`graphkit.rdfmap` produces for the same records (the same
+quads, term for term, in the same named graphs; ``tests/test_bulk.py`` checks it on the seeds and on
+synthetic records). :mod:`graphkit.rdfmap` builds an rdflib dataset, which the small build
+needs for SHACL, TriG and Turtle but which costs about 100 times more per triple; this module
+formats each quad as a line of text, so a build of millions of projects never holds its graph
+in memory. Keep the two in step: a change to one is a change to the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Iterable
+
+from graphkit import dates
+from graphkit.namespaces import (
+    CHANGE, COUNTRY, DCTERMS, EVIDENCE, FOAF, FUND, GEO, GRAPH, MCN, MEMBERSHIP, NUTS, ONTOLOGY_GRAPH, ORG,
+    ORGANISATION, ORGTYPE, PARTICIPATION, PLACE, PROJECT, PROV, RDF, RDFS, REFERENCE_GRAPH, REGISTRY_GRAPH,
+    ROLE, SKOS, SOURCE, THEME, UNIT, XSD,
+)
+from graphkit.rdfmap import active_bounds, ontology_files, slugify
+from graphkit.records import PLACE_RE, Records
+from graphkit.reference import country_of_nuts
+
+def _i(term) -> str:
+    return f"<{term}>"
+
+
+# Predicates and classes as N-Quads terms, formatted once.
+A = _i(RDF.type)
+LABEL, COMMENT = _i(RDFS.label), _i(RDFS.comment)
+PREF, ALT, NOTATION, EDNOTE = _i(SKOS.prefLabel), _i(SKOS.altLabel), _i(SKOS.notation), _i(SKOS.editorialNote)
+DERIVED = _i(PROV.wasDerivedFrom)
+TITLE, DESC, DATE, LANGUAGE, PUBLISHER = (_i(DCTERMS.title), _i(DCTERMS.description), _i(DCTERMS.date),
+                                          _i(DCTERMS.language), _i(DCTERMS.publisher))
+PAGE, HOMEPAGE = _i(FOAF.page), _i(FOAF.homepage)
+XSD_INTEGER, XSD_DECIMAL, XSD_BOOLEAN, XSD_DATE, XSD_DURATION = (
+    _i(XSD.integer), _i(XSD.decimal), _i(XSD.boolean), _i(XSD.date), _i(XSD.duration))
+DATE_TYPE = {"day": _i(XSD.date), "month": _i(XSD.gYearMonth), "year": _i(XSD.gYear)}
+
+
+class _Terms:
+    """``M.quote`` -> ``"<https://w3id.org/graphkit/mcn#quote>"``, computed once and then an attribute."""
+
+    def __init__(self, namespace) -> None:
+        self._ns = str(namespace)
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        value = f"<{self._ns}{name}>"
+        setattr(self, name, value)
+        return value
+
+
+M, O = _Terms(MCN), _Terms(ORG)
+
+
+FUND_CLASS = {"fund": M.Fund, "specific-objective": M.FundSpecificObjective,
+              "national-objective": M.NationalObjective, "action": M.FundingAction, "call": M.Call}
+RESULT_CLASS = {"expected-result": M.ExpectedResult, "output": M.Output}
+OBJECTIVE_CLASS = {"general": M.GeneralObjective, "specific": M.SpecificObjective}
+DATE_PROPERTY = {"submitted": M.submissionDate, "approved": M.approvalDate, "started": M.startDate,
+                 "ended": M.endDate, "about": M.approximateDate}
+_IRI_ESCAPE = {c: f"%{ord(c):02X}" for c in '<>"{}|^`\\'}
+
+
+def iri(value: str) -> str:
+    """An IRI as an N-Quads term; the few characters N-Quads forbids in IRIs are percent-encoded."""
+    if any(c in _IRI_ESCAPE or ord(c) <= 0x20 for c in value):
+        value = "".join(_IRI_ESCAPE.get(c, f"%{ord(c):02X}" if ord(c) <= 0x20 else c) for c in value)
+    return f"<{value}>"
+
+
+def _esc(text: str) -> str:
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if '"' in text:
+        text = text.replace('"', '\\"')
+    if "\n" in text:
+        text = text.replace("\n", "\\n")
+    if "\r" in text:
+        text = text.replace("\r", "\\r")
+    return text
+
+
+def lit(text: str, lang: str | None = None) -> str:
+    """A plain (xsd:string) or language-tagged literal."""
+    return f'"{_esc(text)}"@{lang}' if lang else f'"{_esc(text)}"'
+
+
+def typed(lexical: str, datatype: str) -> str:
+    return f'"{_esc(lexical)}"^^{datatype}'
+
+
+def date_lit(value: str) -> str:
+    """Like :func:`graphkit.dates.literal`: the datatype says the precision."""
+    return f'"{value}"^^{DATE_TYPE[dates.precision(value)]}'
+
+
+def integer(n: int) -> str:
+    return f'"{int(n)}"^^{XSD_INTEGER}'
+
+
+def _value_str(term: str) -> str:
+    """``str()`` of the rdflib term an N-Quads term stands for (its IRI or lexical form): the
+    evidence node's IRI is a hash over these strings, as in :mod:`graphkit.rdfmap`."""
+    if term.startswith("<"):
+        return term[1:-1]
+    end = term.rindex('"')
+    lex = term[1:end]
+    if "\\" in lex:
+        lex = lex.replace("\\r", "\r").replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
+    return lex
+
+
+class QuadMapper:
+    """Turns records into N-Quads lines, appended to ``buf`` (the caller empties it with :meth:`take`).
+
+    Every quad a project's record gives lands in the named graph of its source document, so
+    the lines one :meth:`project` call adds all belong to that graph.
+    """
+
+    def __init__(self, recs: Records):
+        self.recs = recs
+        self.buf: list[str] = []
+        self.municipalities: set[str] = set()
+        self._lang: dict[str, str] = {}
+        self.registry_g = _i(REGISTRY_GRAPH)
+        self._append = self.buf.append
+
+    def take(self) -> list[str]:
+        """The lines added since the last call (and an empty buffer)."""
+        out = self.buf[:]
+        self.buf.clear()
+        return out
+
+    # ------------------------------------------------------------ helpers
+
+    def q(self, s: str, p: str, o: str, g: str) -> None:
+        self._append(f"{s} {p} {o} {g} .\n")
+
+    def place(self, ref: str) -> str:
+        kind, key = PLACE_RE.match(ref).groups()
+        if kind == "nuts":
+            return f"<{NUTS}{key}>"
+        if kind == "country":
+            return f"<{COUNTRY}{key}>"
+        if kind == "comune":
+            self.municipalities.add(key)
+            return f"<{PLACE}comune-{key}>"
+        local = self.recs.places[key].record
+        return f"<{NUTS}{local.nuts_code}>" if local.nuts_code else f"<{PLACE}{key}>"
+
+    def lang(self, source_id: str) -> str:
+        lang = self._lang.get(source_id)
+        if lang is None:
+            lang = self._lang[source_id] = self.recs.sources[source_id].record.language
+        return lang
+
+    def graph_for(self, source_id: str | None) -> str:
+        return f"<{GRAPH}source/{source_id}>" if source_id else self.registry_g
+
+    def evidence(self, g: str, subject: str, quote: str, source_id: str, prop: str | None = None,
+                 value: str | None = None) -> str:
+        key = "\x1f".join((subject[1:-1], prop[1:-1] if prop else "None",
+                           _value_str(value) if value is not None else "None", quote, source_id))
+        ev = f"<{EVIDENCE}{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}>"
+        q = self.q
+        q(ev, A, M.Evidence, g)
+        q(ev, M.quote, lit(" ".join(quote.split()), self.lang(source_id)), g)
+        q(ev, DERIVED, f"<{SOURCE}{source_id}>", g)
+        if prop is not None:
+            q(ev, M.forProperty, prop, g)
+        if value is not None:
+            q(ev, M.forValue, value, g)
+        q(subject, M.hasEvidence, ev, g)
+        return ev
+
+    def fact(self, g: str, s: str, p: str, o: str, quote: str | None, source_id: str) -> None:
+        self.q(s, p, o, g)
+        if quote:
+            self.evidence(g, s, quote, source_id, p, o)
+
+    # ------------------------------------------------------------ registry
+
+    def sources(self) -> None:
+        q = self.q
+        for sid, loc in self.recs.sources.items():
+            s = loc.record
+            g = self.graph_for(sid)
+            node = f"<{SOURCE}{sid}>"
+            q(node, A, M.SourceDocument, g)
+            q(node, TITLE, lit(s.title, s.language), g)
+            q(node, LABEL, lit(s.title, s.language), g)
+            q(node, LANGUAGE, lit(s.language), g)
+            q(node, M.fileName, lit(Path(s.file).name), g)
+            if s.publisher:
+                q(node, PUBLISHER, f"<{ORGANISATION}{s.publisher}>", g)
+            if s.url:
+                q(node, PAGE, iri(s.url), g)
+            if s.note:
+                q(node, COMMENT, lit(s.note), g)
+
+    def organisations(self) -> None:
+        q, reg = self.q, self.registry_g
+        for oid, loc in self.recs.organisations.items():
+            o = loc.record
+            node = f"<{ORGANISATION}{oid}>"
+            q(node, A, O.Organization, reg)
+            if o.parent:
+                q(node, A, O.OrganizationalUnit, reg)
+                q(node, O.subOrganizationOf, f"<{ORGANISATION}{o.parent}>", reg)
+            q(node, PREF, lit(o.name), reg)
+            q(node, LABEL, lit(o.name), reg)
+            if o.acronym:
+                q(node, M.acronym, lit(o.acronym), reg)
+            for alias in o.aliases:
+                q(node, ALT, lit(alias), reg)
+            q(node, O.classification, f"<{ORGTYPE}{o.type}>", reg)
+            q(node, M.country, self.place(o.country), reg)
+            if o.based_in:
+                q(node, M.basedIn, self.place(o.based_in), reg)
+            if o.homepage:
+                q(node, HOMEPAGE, iri(o.homepage), reg)
+            if o.note:
+                q(node, EDNOTE, lit(o.note), reg)
+            if o.successor:
+                sc = o.successor
+                g = self.graph_for(sc.source if sc.quote else None)
+                new = f"<{ORGANISATION}{sc.org}>"
+                change = f"<{CHANGE}{oid}--{sc.org}>"
+                q(node, M.successor, new, g)
+                q(change, A, O.ChangeEvent, g)
+                q(change, O.originalOrganization, node, g)
+                q(change, O.resultingOrganization, new, g)
+                q(new, O.resultedFrom, change, g)
+                q(node, O.changedBy, change, g)
+                if sc.date:
+                    q(change, DATE, date_lit(sc.date), g)
+                if sc.note:
+                    q(change, COMMENT, lit(sc.note), g)
+                if sc.quote:
+                    self.evidence(g, change, sc.quote, sc.source)
+            for m in o.memberships:
+                g = self.graph_for(m.source)
+                ms = f"<{MEMBERSHIP}{oid}--{m.of}>"
+                q(ms, A, O.Membership, g)
+                q(ms, O.member, node, g)
+                q(ms, O.organization, f"<{ORGANISATION}{m.of}>", g)
+                q(ms, O.role, f"<{ROLE}{m.role}>", g)
+                q(node, O.memberOf, f"<{ORGANISATION}{m.of}>", g)
+                self.evidence(g, ms, m.quote, m.source)
+            for i, mc in enumerate(o.member_counts, start=1):
+                g = self.graph_for(mc.source)
+                cnode = f"<{ORGANISATION}{oid}/member-count/{i}>"
+                q(node, M.hasMemberCount, cnode, g)
+                q(cnode, A, M.MemberCount, g)
+                q(cnode, M.count, integer(mc.count), g)
+                if mc.unit:
+                    q(cnode, M.unitLabel, lit(mc.unit, self.lang(mc.source)), g)
+                self.evidence(g, cnode, mc.quote, mc.source)
+            for k in o.collaborates_with:
+                g = self.graph_for(k.source)
+                self.fact(g, node, M.collaboratesWith, f"<{ORGANISATION}{k.org}>", k.quote, k.source)
+
+    def funds(self) -> None:
+        q, reg = self.q, self.registry_g
+        for fid, loc in self.recs.funds.items():
+            fd = loc.record
+            node = f"<{FUND}{fid}>"
+            q(node, A, FUND_CLASS[fd.kind], reg)
+            q(node, PREF, lit(fd.name), reg)
+            q(node, LABEL, lit(fd.name), reg)
+            if fd.acronym:
+                q(node, M.acronym, lit(fd.acronym), reg)
+            if fd.code:
+                q(node, NOTATION, lit(fd.code), reg)
+            for alias in fd.aliases:
+                q(node, ALT, lit(alias), reg)
+            if fd.parent:
+                q(node, M.partOfScheme, f"<{FUND}{fd.parent}>", reg)
+            if fd.period and fd.period.start:
+                q(node, M.periodStart, date_lit(fd.period.start), reg)
+            if fd.period and fd.period.end:
+                q(node, M.periodEnd, date_lit(fd.period.end), reg)
+            if fd.note:
+                q(node, EDNOTE, lit(fd.note), reg)
+            if fd.quote:
+                self.evidence(self.graph_for(fd.source), node, fd.quote, fd.source)
+
+    def local_places(self) -> None:
+        q, reg = self.q, self.registry_g
+        classes = {"city": M.City, "nuts-2013-region": M.NUTSRegion}
+        for pid, loc in self.recs.places.items():
+            p = loc.record
+            node = self.place("place:" + pid)
+            q(node, A, classes.get(p.kind, M.Place), reg)
+            q(node, PREF, lit(p.name), reg)
+            q(node, LABEL, lit(p.name), reg)
+            for alias in p.aliases:
+                q(node, ALT, lit(alias), reg)
+            if p.nuts_code:
+                q(node, NOTATION, lit(p.nuts_code), reg)
+                q(node, M.nutsLevel, integer(len(p.nuts_code) - 2), reg)
+                if p.kind == "nuts-2013-region":
+                    q(node, M.nutsVersion, lit("2013"), reg)
+            if p.lat is not None:
+                q(node, _i(GEO.lat), typed(str(p.lat), XSD_DECIMAL), reg)
+                q(node, _i(GEO.long), typed(str(p.long), XSD_DECIMAL), reg)
+            if p.within:
+                q(node, M.within, self.place(p.within), reg)
+            if p.replaced_by:
+                q(node, M.replacedBy, self.place(p.replaced_by), reg)
+            if p.note:
+                q(node, EDNOTE, lit(p.note), reg)
+
+    # ------------------------------------------------------------ projects
+
+    def project(self, p) -> None:
+        sid = p.source
+        g = self.graph_for(sid)
+        lang = self.lang(sid)
+        q, fact = self.q, self.fact
+        P = f"<{PROJECT}{p.id}>"
+        q(P, A, M.Project, g)
+        q(P, DERIVED, f"<{SOURCE}{sid}>", g)
+        fact(g, P, TITLE, lit(p.title, lang), p.title_quote, sid)
+        q(P, LABEL, lit(p.acronym or p.title), g)
+        if p.acronym:
+            q(P, M.acronym, lit(p.acronym), g)
+        if p.part_of:
+            q(P, M.partOfProject, f"<{PROJECT}{p.part_of}>", g)
+        if p.note:
+            q(P, EDNOTE, lit(p.note), g)
+        for ident in p.identifiers:
+            prop = M.cup if ident.scheme == "cup" else M.projectNumber
+            fact(g, P, prop, lit(ident.value), ident.quote, ident.source or sid)
+        for fu in p.funding:
+            fact(g, P, M.fundedUnder, f"<{FUND}{fu.scheme}>", fu.quote, fu.source or sid)
+        self.project_dates(g, P, p)
+        for pl in p.places:
+            fact(g, P, M.takesPlaceIn, self.place(pl.place), pl.quote, pl.source or sid)
+        for tc in p.target_countries:
+            fact(g, P, M.targetsOriginCountry, self.place(tc.country), tc.quote, tc.source or sid)
+        for t in p.themes:
+            q(P, M.theme, f"<{THEME}{t}>", g)
+        for c in p.contacts:
+            fact(g, P, M.contactEmail, lit(c.email), c.quote, c.source or sid)
+        self.participants(g, P, p)
+        self.project_parts(g, P, p, lang)
+
+    def project_dates(self, g: str, P: str, p) -> None:
+        sid, d, fact = p.source, p.dates, self.fact
+        for key, prop in DATE_PROPERTY.items():
+            f = getattr(d, key)
+            if f:
+                fact(g, P, prop, date_lit(f.value), f.quote, f.source or sid)
+        if d.period:
+            fact(g, P, M.periodStart, date_lit(d.period.start), d.period.quote, d.period.source or sid)
+            fact(g, P, M.periodEnd, date_lit(d.period.end), d.period.quote, d.period.source or sid)
+        if d.duration:
+            prop = M.plannedDuration if d.duration.planned else M.duration
+            fact(g, P, prop, typed(f"P{d.duration.months}M", XSD_DURATION), d.duration.quote, d.duration.source or sid)
+        active_from, active_until = active_bounds(d)
+        if active_from:
+            self.q(P, M.activeFrom, typed(active_from.isoformat(), XSD_DATE), g)
+        if active_until:
+            self.q(P, M.activeUntil, typed(active_until.isoformat(), XSD_DATE), g)
+
+    def participants(self, g: str, P: str, p) -> None:
+        sid, q = p.source, self.q
+        title = p.acronym or p.id
+        orgs = self.recs.organisations
+        for pa in p.participants:
+            node = f"<{PARTICIPATION}{p.id}--{pa.org}--{pa.role}>"
+            org = f"<{ORGANISATION}{pa.org}>"
+            q(node, A, M.Participation, g)
+            q(node, M.inProject, P, g)
+            q(P, M.hasParticipation, node, g)
+            q(node, M.participant, org, g)
+            q(org, M.participatesIn, P, g)
+            q(node, M.role, f"<{ROLE}{pa.role}>", g)
+            q(node, M.nameAsWritten, lit(pa.as_written), g)
+            name = orgs[pa.org].record.name
+            q(node, LABEL, lit(f"{name} – {pa.role} – {title}"), g)
+            q(node, DERIVED, f"<{SOURCE}{pa.source or sid}>", g)
+            if pa.group:
+                q(node, M.roleGroup, lit(pa.group, self.lang(sid)), g)
+            if pa.via:
+                q(node, M.via, f"<{ORGANISATION}{pa.via}>", g)
+            if pa.note:
+                q(node, EDNOTE, lit(pa.note), g)
+            self.evidence(g, node, pa.quote, pa.source or sid)
+
+    def project_parts(self, g: str, P: str, p, lang: str) -> None:
+        sid, q = p.source, self.q
+        base = f"{PROJECT}{p.id}/"
+        for i, tg in enumerate(p.target_groups, start=1):
+            n = f"<{base}target-group/{i}>"
+            q(P, M.hasTargetGroup, n, g)
+            q(n, A, M.TargetGroup, g)
+            q(n, LABEL, lit(tg.label, lang), g)
+            c = tg.count
+            if c is not None:
+                if c.exact is not None:
+                    q(n, M.count, integer(c.exact), g)
+                if c.approx is not None:
+                    q(n, M.count, integer(c.approx), g)
+                    q(n, M.approximate, typed("true", XSD_BOOLEAN), g)
+                if c.min is not None:
+                    q(n, M.countMin, integer(c.min), g)
+                    q(n, M.countMax, integer(c.max), g)
+                if c.share is not None:
+                    q(n, M.share, typed(f"{c.share:g}", XSD_DECIMAL), g)
+                    q(n, M.shareOf, integer(c.of), g)
+            if tg.unit:
+                q(n, M.unit, f"<{UNIT}{tg.unit}>", g)
+            if tg.place:
+                q(n, M.place, self.place(tg.place), g)
+            for o in tg.origin:
+                q(n, M.originCountry, self.place(o), g)
+            if tg.note:
+                q(n, EDNOTE, lit(tg.note), g)
+            self.evidence(g, n, tg.quote, tg.source or sid)
+        for i, ob in enumerate(p.objectives, start=1):
+            n = f"<{base}objective/{i}>"
+            q(P, M.hasObjective, n, g)
+            q(n, A, OBJECTIVE_CLASS[ob.level], g)
+            q(n, DESC, lit(ob.text, lang), g)
+            if ob.code:
+                q(n, NOTATION, lit(ob.code), g)
+            self.evidence(g, n, ob.quote, ob.source or sid)
+        activity = {a.code: f"<{base}activity/{slugify(a.code)}>" for a in p.activities}
+        for a in p.activities:
+            n = activity[a.code]
+            q(P, M.hasActivity, n, g)
+            q(n, A, M.ProjectActivity, g)
+            q(n, NOTATION, lit(a.code), g)
+            q(n, TITLE, lit(a.title, lang), g)
+            if a.parent:
+                q(n, M.partOfActivity, activity[a.parent], g)
+            for o in a.responsible:
+                q(n, M.responsibleOrganisation, f"<{ORGANISATION}{o}>", g)
+            if a.note:
+                q(n, EDNOTE, lit(a.note), g)
+            self.evidence(g, n, a.quote, a.source or sid)
+        for i, r in enumerate(p.results, start=1):
+            n = f"<{base}result/{i}>"
+            q(P, M.hasResult, n, g)
+            q(n, A, RESULT_CLASS[r.kind], g)
+            q(n, DESC, lit(r.text, lang), g)
+            if r.code:
+                q(n, NOTATION, lit(r.code), g)
+            if r.count is not None:
+                q(n, M.count, integer(r.count), g)
+            if r.unit:
+                q(n, M.unitLabel, lit(r.unit), g)
+            for a in r.activities:
+                q(n, M.fromActivity, activity[a], g)
+            self.evidence(g, n, r.quote, r.source or sid)
+        for i, ev in enumerate(p.events, start=1):
+            n = f"<{base}event/{i}>"
+            q(P, M.hasEvent, n, g)
+            q(n, A, M.Event, g)
+            q(n, TITLE, lit(ev.title, lang), g)
+            q(n, M.eventKind, lit(ev.kind), g)
+            if ev.date:
+                q(n, DATE, date_lit(ev.date), g)
+            if ev.place:
+                q(n, M.takesPlaceIn, self.place(ev.place), g)
+            for o in ev.organisers:
+                q(n, M.organisedBy, f"<{ORGANISATION}{o}>", g)
+            if ev.note:
+                q(n, EDNOTE, lit(ev.note), g)
+            self.evidence(g, n, ev.quote, ev.source or sid)
+        for i, pub in enumerate(p.publications, start=1):
+            n = f"<{base}publication/{i}>"
+            q(P, M.hasPublication, n, g)
+            q(n, A, M.Publication, g)
+            q(n, TITLE, lit(pub.title), g)
+            q(n, M.publicationKind, lit(pub.kind), g)
+            if pub.url:
+                q(n, PAGE, iri(pub.url), g)
+            self.evidence(g, n, pub.quote, pub.source or sid)
+
+    # ------------------------------------------------------------ reference tables and ontology
+
+    def reference(self) -> None:
+        q, ref = self.q, _i(REFERENCE_GRAPH)
+        tables = self.recs.reference
+        for code, region in tables.nuts.items():
+            node = f"<{NUTS}{code}>"
+            q(node, A, M.NUTSRegion, ref)
+            q(node, NOTATION, lit(code), ref)
+            q(node, PREF, lit(region.name), ref)
+            q(node, LABEL, lit(region.name), ref)
+            q(node, M.nutsLevel, integer(region.level), ref)
+            for v in sorted(region.versions):
+                q(node, M.nutsVersion, lit(v), ref)
+            if region.parent_code and region.parent_code in tables.nuts:
+                q(node, M.within, f"<{NUTS}{region.parent_code}>", ref)
+            elif region.level == 0:
+                country = country_of_nuts(tables, code)
+                if country:
+                    q(node, M.within, f"<{COUNTRY}{country.iso3}>", ref)
+        for iso3, country in tables.countries.items():
+            node = f"<{COUNTRY}{iso3}>"
+            q(node, A, M.Country, ref)
+            q(node, NOTATION, lit(iso3), ref)
+            q(node, M.iso2, lit(country.iso2), ref)
+            for lang, name in country.names.items():
+                q(node, PREF, lit(name, lang), ref)
+            if "en" in country.names:
+                q(node, LABEL, lit(country.names["en"]), ref)
+        for code in sorted(self.municipalities):
+            m = tables.municipalities[code]
+            node = f"<{PLACE}comune-{code}>"
+            q(node, A, M.Municipality, ref)
+            q(node, NOTATION, lit(code), ref)
+            q(node, PREF, lit(m.name), ref)
+            q(node, LABEL, lit(m.name), ref)
+            q(node, M.within, f"<{NUTS}{m.nuts3}>", ref)
+
+
+def ontology_nquads(ontology_dir: Path) -> str:
+    """The ontology, its vocabularies and alignments as N-Quads in the ontology graph (parsed by
+    rdflib once: a few thousand triples)."""
+    from rdflib import Graph
+
+    g = Graph()
+    for path in ontology_files(ontology_dir):
+        g.parse(path, format="turtle")
+    graph = f" <{ONTOLOGY_GRAPH}> .\n"
+    return "".join(line[:-2].rstrip() + graph for line in g.serialize(format="nt").splitlines(keepends=True)
+                   if line.strip())
+
+
+def map_all(recs: Records, ontology_dir: Path, projects: Iterable | None = None) -> list[str]:
+    """Every line of the dataset of ``recs`` (for tests and small record sets)."""
+    m = QuadMapper(recs)
+    out = ontology_nquads(ontology_dir).splitlines(keepends=True)
+    m.sources()
+    m.organisations()
+    m.funds()
+    m.local_places()
+    for p in projects if projects is not None else (loc.record for loc in recs.projects.values()):
+        m.project(p)
+    m.reference()
+    return out + m.take()

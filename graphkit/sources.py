@@ -1,0 +1,137 @@
+"""Questions across sources: the curated pages ("seeds") and the imported datasets (eutf, crs).
+
+Every source is one or more named graphs: the seeds are ``graph/source/*`` (what each curated page
+states), each dataset is ``graph/dataset/{name}``. :func:`open_sources` gives a store holding only
+the sources asked for (with the registry, reference and ontology graphs every question needs), so
+any named query and any network projection can be filtered by source without changing it:
+
+    >>> from graphkit.sources import open_sources            # doctest: +SKIP
+    >>> store = open_sources(sources=["seeds", "crs"])       # doctest: +SKIP
+
+:func:`italian_ngo_network` is the organisation network across sources restricted to the Italian
+NGOs and the organisations they share projects with; :func:`write_ngo_map` writes it as a map.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pyoxigraph as ox
+
+from graphkit.build import DATASET_NQUADS, DEFAULT_OUT
+from graphkit.namespaces import GRAPH
+from graphkit.store import EmbeddedStore
+
+SEEDS = "seeds"
+GRAPH_PREFIX = str(GRAPH)
+ALWAYS = {GRAPH_PREFIX + "registry", GRAPH_PREFIX + "reference", GRAPH_PREFIX + "ontology"}
+ITALIAN_NGO_TYPES = ("orgtype:ngo", "orgtype:ngo-network")
+
+
+class SourceError(ValueError):
+    """A source name the build does not hold; the message lists those it holds."""
+
+
+def source_of_graph(graph_iri: str) -> str | None:
+    """``seeds`` for a curated page's graph, the dataset name for an imported graph, else None."""
+    if graph_iri.startswith(GRAPH_PREFIX + "source/"):
+        return SEEDS
+    if graph_iri.startswith(GRAPH_PREFIX + "dataset/"):
+        return graph_iri[len(GRAPH_PREFIX + "dataset/"):]
+    return None
+
+
+def sources_in(store: EmbeddedStore) -> dict[str, int]:
+    """The sources a store holds, with their number of quads."""
+    out: dict[str, int] = {}
+    for g in store.store.named_graphs():
+        s = source_of_graph(g.value)
+        if s:
+            out[s] = out.get(s, 0) + sum(1 for _ in store.store.quads_for_pattern(None, None, None, g))
+    return dict(sorted(out.items()))
+
+
+def open_sources(out_dir: Path | str = DEFAULT_OUT, sources: Iterable[str] | None = None) -> EmbeddedStore:
+    """The build in ``out_dir`` with only the graphs of ``sources`` (``seeds``, ``eutf``, ``crs``;
+    None keeps them all) and the registry, reference and ontology graphs.
+
+    Raises:
+        FileNotFoundError: there is no build in ``out_dir``.
+        SourceError: a source is not in the build.
+    """
+    nq = Path(out_dir) / DATASET_NQUADS
+    if not nq.exists():
+        raise FileNotFoundError(f"{nq} does not exist: run `graphkit build` first")
+    store = EmbeddedStore()
+    store.store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    if sources is None:
+        return store
+    wanted = {s.strip() for s in sources if s and s.strip()}
+    held = sources_in(store)
+    unknown = sorted(wanted - set(held))
+    if unknown:
+        raise SourceError(f"source(s) {', '.join(unknown)} not in the build in {out_dir} (it holds: "
+                          f"{', '.join(held) or 'none'}; imported datasets need `graphkit build --with-imports`)")
+    for g in list(store.store.named_graphs()):
+        s = source_of_graph(g.value)
+        if g.value not in ALWAYS and s is not None and s not in wanted:
+            store.store.remove_graph(g)
+    return store
+
+
+def _node_sources(store: EmbeddedStore) -> dict[str, list[str]]:
+    """Organisation CURIE -> the sources it takes part in a project of."""
+    from graphkit.queries import shorten
+
+    rows = store.select("""
+        SELECT DISTINCT ?org ?g WHERE {
+          GRAPH ?g { ?part a mcn:Participation ; mcn:participant ?org . }
+        }""")
+    out: dict[str, set[str]] = {}
+    for org, g in rows.rows:
+        s = source_of_graph(g.value)
+        if s:
+            out.setdefault(shorten(org), set()).add(s)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def italian_ngo_network(store: EmbeddedStore, *, neighbours: bool = True):
+    """The organisation network across the sources the store holds, restricted to the Italian NGOs
+    (organisation type ``ngo`` or ``ngo-network``, country Italy) and, with ``neighbours``, the
+    organisations that share a project with one of them.
+
+    Node attribute ``sources`` lists the sources an organisation takes part in (``seeds``, ``eutf``,
+    ``crs``) and ``italian_ngo`` says whether it is one of the Italian NGOs; the graph attribute
+    ``sources`` lists the sources of the store.
+    """
+    from graphkit.network import Filters, organisation_network
+
+    g = organisation_network(store, Filters())
+    italian = {n for n, d in g.nodes(data=True)
+               if d.get("country") == "ITA" and d.get("type") in ("ngo", "ngo-network")}
+    keep = set(italian)
+    if neighbours:
+        for n in italian:
+            keep.update(g.neighbors(n))
+    sub = g.subgraph(sorted(keep)).copy()
+    sources = _node_sources(store)
+    for n, d in sub.nodes(data=True):
+        d["sources"] = sources.get(n, [])
+        d["italian_ngo"] = n in italian
+    sub.graph.update(g.graph)
+    sub.graph["sources"] = list(sources_in(store))
+    sub.graph["filters_text"] = ("Italian NGOs and the organisations they share projects with, across "
+                                 + ", ".join(sub.graph["sources"]))
+    return sub
+
+
+def write_ngo_map(path: Path | str, *, out_dir: Path | str = DEFAULT_OUT, sources: Sequence[str] | None = None,
+                  seed: int = 0, title: str | None = None) -> Path:
+    """Write the map of the Italian NGOs' network across ``sources`` to ``path`` (an .html file)."""
+    from graphkit.maps import write_map
+
+    store = open_sources(out_dir, sources)
+    g = italian_ngo_network(store)
+    shown = ", ".join(g.graph["sources"])
+    return write_map(g, path, title=title or f"Italian NGOs across sources ({shown})", seed=seed)

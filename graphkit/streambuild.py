@@ -1,0 +1,400 @@
+"""The streaming build: records of any size -> N-Quads -> an on-disk Oxigraph store, in one pass.
+
+Used by :func:`graphkit.build.build` when a data folder is in the bulk format (JSON Lines,
+:mod:`graphkit.bulk`) or several folders are built together (the curated records and a folder of
+synthetic or imported ones). The small build (:mod:`graphkit.build`) holds the whole dataset in
+rdflib; this one never does:
+
+1. the registries (sources, organisations, funds, places) of every folder are read, validated and
+   cross-checked, as in the small build;
+2. projects are read one at a time, validated and checked (every problem is collected, with file,
+   record and line, and field) and, while no problem has been seen, mapped to N-Quads lines
+   (:mod:`graphkit.nquads`, the same RDF as :mod:`graphkit.rdfmap`), written to
+   ``dataset.nq`` and at the same time piped into Oxigraph's bulk loader, which builds the on-disk
+   store ``store/`` in another thread (it releases the GIL, so mapping and loading use both cores);
+3. any problem: nothing is written (the temporary folder is removed) and
+   :class:`~graphkit.records.RecordsInvalid` lists them all;
+4. SHACL (pySHACL) validates a sample: every project of the YAML folders and the first
+   :data:`SHACL_SAMPLE` projects of each bulk file, with what they refer to; pySHACL over millions
+   of triples would take hours (DESIGN §10) and every project goes through the same mapping code,
+   so the sample checks the shape and the record checks the data;
+5. every ``*-violation.rq`` named query runs on the whole store and must return no rows;
+6. the summary is written and the folder replaces the previous build.
+
+Outputs: ``dataset.nq`` (always), ``store/`` (an Oxigraph on-disk store that
+:meth:`graphkit.store.EmbeddedStore.from_build` opens without loading; kept when the dataset
+has at least :data:`STORE_MIN_QUADS` quads or ``store="disk"``), ``shacl-report.txt``,
+``summary.json`` and, with ``docs``, ``ontology.html``. No TriG or merged Turtle (rdflib would
+have to hold the whole graph); ``graphkit build`` on the curated records alone still writes them.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable, Sequence
+
+from graphkit.build import (
+    DATASET_NQUADS, SHACL_REPORT, SUMMARY, BuildFailed, ShaclResult, Summary, _short, _swap_into_place,
+    merged_graph, shacl_validate,
+)
+from graphkit.bulk import count_lines, is_bulk_folder, iter_projects, read_registry, read_yaml_projects
+from graphkit.checks import Checker, _check_raw_project, _walk_quotes
+from graphkit.namespaces import GRAPH, ONTOLOGY_GRAPH
+from graphkit.nquads import QuadMapper, ontology_nquads
+from graphkit.records import Located, Problem, Records, RecordsInvalid, reference_dir_of
+from graphkit.reference import load_reference
+from graphkit.vocab import load_vocabularies
+
+STORE_DIR = "store"
+STORE_MODES = ("auto", "disk", "none")
+STORE_MIN_QUADS = 1_000_000     # "auto" keeps the on-disk store from this size on
+SHACL_SAMPLE = 100              # projects of each bulk file validated with pySHACL
+_CHUNK = 1 << 20                # bytes of file and pipe buffers
+_LINES = 20_000                 # lines mapped before they are written
+
+
+class _Output:
+    """Where the N-Quads lines go: ``dataset.nq`` and, optionally, Oxigraph's bulk loader.
+
+    The loader runs in a thread reading a named pipe; pyoxigraph releases the GIL while it
+    parses and indexes, so the store is built while Python maps the next records.
+    """
+
+    def __init__(self, nq_path: Path, store_path: Path | None):
+        self.file = nq_path.open("wb", buffering=_CHUNK)
+        self.store = None
+        self.error: BaseException | None = None
+        self.pipe = None
+        self.thread = None
+        if store_path is not None:
+            self._start_loader(store_path)
+
+    def _start_loader(self, store_path: Path) -> None:
+        import pyoxigraph as ox
+
+        fifo = store_path.parent / ".load.fifo"
+        os.mkfifo(fifo)
+        self.fifo = fifo
+        self.store = ox.Store(str(store_path))
+
+        def run() -> None:
+            try:
+                self.store.bulk_load(path=str(fifo), format=ox.RdfFormat.N_QUADS)
+            except BaseException as exc:  # reported by close()
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, name="graphkit-bulk-load", daemon=True)
+        self.thread.start()
+        while True:   # open the write end once the loader has opened the read end
+            try:
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError as exc:
+                if exc.errno != errno.ENXIO:
+                    raise
+                if not self.thread.is_alive():
+                    raise RuntimeError(f"the store loader stopped: {self.error}") from self.error
+                time.sleep(0.005)
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        self.pipe = os.fdopen(fd, "wb", buffering=_CHUNK)
+
+    def write(self, lines: list[str]) -> None:
+        """Write lines (each ending in a newline)."""
+        self._send("".join(lines).encode("utf-8"))
+
+    def _send(self, data: bytes) -> None:
+        self.file.write(data)
+        if self.pipe is not None:
+            try:
+                self.pipe.write(data)
+            except BrokenPipeError:
+                self.pipe = None
+                self.thread.join()
+                raise RuntimeError(f"the store loader stopped: {self.error}") from self.error
+
+    def close(self):
+        """Finish writing; wait for the store. Returns the store (or None)."""
+        self.file.close()
+        if self.thread is not None:
+            if self.pipe is not None:
+                self.pipe.close()
+            self.thread.join()
+            os.unlink(self.fifo)
+            if self.error is not None:
+                raise RuntimeError(f"loading the store failed: {self.error}") from self.error
+        store, self.store = self.store, None
+        return store
+
+    def abort(self) -> None:
+        try:
+            self.file.close()
+            if self.pipe is not None:
+                try:
+                    self.pipe.close()
+                except OSError:
+                    pass
+            if self.thread is not None:
+                self.thread.join()
+        finally:
+            self.store = None
+
+
+def _sample_records(recs: Records, projects: list) -> Records:
+    """The records a sample of projects needs: their sources, the organisations they name (and the
+    ones those name, transitively), every fund and place."""
+    orgs, sources = set(), set()
+    for p in projects:
+        sources.add(p.source)
+        for _path, _quote, src in _walk_quotes(p, ""):
+            if src:
+                sources.add(src)
+        for pa in p.participants:
+            orgs.add(pa.org)
+            if pa.via:
+                orgs.add(pa.via)
+        for a in p.activities:
+            orgs.update(a.responsible)
+        for ev in p.events:
+            orgs.update(ev.organisers)
+    for sid in list(sources):
+        pub = recs.sources[sid].record.publisher
+        if pub:
+            orgs.add(pub)
+    todo = list(orgs)
+    while todo:
+        o = recs.organisations[todo.pop()].record
+        linked = [o.parent, o.successor.org if o.successor else None, *(m.of for m in o.memberships),
+                  *(k.org for k in o.collaborates_with)]
+        for x in linked:
+            if x and x not in orgs:
+                orgs.add(x)
+                todo.append(x)
+        for _path, _quote, src in _walk_quotes(o, ""):
+            if src:
+                sources.add(src)
+    for f in recs.funds.values():
+        if f.record.source:
+            sources.add(f.record.source)
+    for sid in list(sources):
+        pub = recs.sources[sid].record.publisher
+        if pub and pub not in orgs:   # a publisher's own links do not matter to the shapes
+            orgs.add(pub)
+    sample = Records(data_dir=recs.data_dir, reference=recs.reference, vocab=recs.vocab)
+    sample.sources = {k: recs.sources[k] for k in recs.sources if k in sources}
+    sample.organisations = {k: recs.organisations[k] for k in recs.organisations if k in orgs}
+    sample.funds = dict(recs.funds)
+    sample.places = dict(recs.places)
+    sample.projects = {p.id: Located("", p) for p in projects}
+    return sample
+
+
+def violation_checks(store, query_dir: Path | None = None) -> dict[str, list[str]]:
+    """Rows of every ``*-violation.rq`` named query on ``store`` (an Oxigraph store), by query."""
+    from graphkit.queries import QUERY_DIR, list_queries, plain_rows
+    from graphkit.store import EmbeddedStore
+
+    es = EmbeddedStore.__new__(EmbeddedStore)
+    es.store = store
+    out = {}
+    for q in list_queries(query_dir or QUERY_DIR):
+        if q.name.endswith("-violation"):
+            res = es.select(q.text)
+            out[q.name] = [", ".join(f"{k}={v}" for k, v in row.items()) for row in plain_rows(res)]
+    return out
+
+
+def build_streaming(
+    data_dirs: Sequence[Path],
+    out_dir: Path,
+    *,
+    ontology_dir: Path,
+    docs: bool = True,
+    progress: Callable[[str], None] = lambda _m: None,
+    store: str = "auto",
+    shacl_sample: int = SHACL_SAMPLE,
+) -> Summary:
+    """Build the records of ``data_dirs`` (YAML or bulk folders) into ``out_dir``, streaming.
+
+    Raises:
+        RecordsInvalid: the records have problems (each with file, record and field).
+        BuildFailed: the SHACL sample or a SPARQL violation check fails.
+        Nothing is written in either case.
+    """
+    if store not in STORE_MODES:
+        raise ValueError(f"unknown store mode {store!r} (choose {', '.join(STORE_MODES)})")
+    dirs = [Path(d) for d in data_dirs]
+    for d in dirs:
+        if not d.is_dir():
+            raise RecordsInvalid([Problem(str(d), "(folder)", "", "no such data folder")])
+    out_dir, ontology_dir = Path(out_dir), Path(ontology_dir)
+    problems: list[Problem] = []
+    progress("reading and validating the registries")
+    recs = Records(data_dir=dirs[0])
+    recs.reference = load_reference(reference_dir_of(dirs[0]))
+    recs.vocab = load_vocabularies(ontology_dir)
+    for i, d in enumerate(dirs):
+        read_registry(d, recs, problems, primary=i == 0)
+    yaml_projects: list[Located] = []
+    invalid: list[tuple[str, str, dict]] = []
+    for i, d in enumerate(dirs):
+        if not is_bulk_folder(d):
+            valid, bad = read_yaml_projects(d, problems, primary=i == 0)
+            yaml_projects += valid
+            invalid += bad
+    checker = Checker(recs)
+    recs.source_texts = {}          # the checker keeps its own (normalised) copy
+    checker.registries()
+    bulk_dirs = [(i, d) for i, d in enumerate(dirs) if is_bulk_folder(d)]
+    expected = len(yaml_projects) + sum(count_lines(d) for _, d in bulk_dirs)
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    output: _Output | None = None
+    try:
+        output = _Output(tmp / DATASET_NQUADS, tmp / STORE_DIR if store != "none" else None)
+        counts: dict[str, int] = {}
+        mapper = QuadMapper(recs)
+
+        def write_counted() -> None:
+            """Write the mapper's lines, counting them by named graph (registries: mixed graphs)."""
+            lines = mapper.take()
+            for line in lines:
+                g = line[line.rindex(" <", 0, -3) + 1:-3]
+                counts[g] = counts.get(g, 0) + 1
+            output.write(lines)
+
+        ok = not problems and not checker.problems
+        if ok:
+            progress("mapping the registries to RDF")
+            onto = ontology_nquads(ontology_dir)
+            counts[f"<{ONTOLOGY_GRAPH}>"] = onto.count("\n")
+            output.write([onto])
+            mapper.sources()
+            write_counted()
+            mapper.organisations()
+            write_counted()
+            mapper.funds()
+            mapper.local_places()
+            write_counted()
+        seen: set[str] = set()
+        part_of: list[tuple[str, str, str]] = []
+        sample: list = []
+        buf = mapper.buf
+        stats = {"projects": 0, "participations": 0}
+        step = max(1, expected // 10)
+        t0 = time.monotonic()
+        progress(f"validating and mapping {expected} projects")
+
+        def handle(label: str, record: str, p, in_sample: bool) -> None:
+            nonlocal ok
+            if p.id in seen:
+                problems.append(Problem(label, record, "id", f"duplicate id {p.id!r}"))
+                return
+            seen.add(p.id)
+            before = len(checker.problems)
+            checker.project(p, label)
+            if len(checker.problems) > before and record != f"project {p.id}":
+                checker.problems[before:] = [Problem(x.file, record, x.field, x.message)
+                                             for x in checker.problems[before:]]
+            if p.part_of:
+                part_of.append((p.part_of, label, record))
+            ok = ok and not problems and len(checker.problems) == 0
+            if ok:
+                before = len(buf)
+                mapper.project(p)
+                g = f"<{GRAPH}source/{p.source}>"
+                counts[g] = counts.get(g, 0) + len(buf) - before
+                if len(buf) >= _LINES:
+                    output.write(mapper.take())
+                stats["projects"] += 1
+                stats["participations"] += len(p.participants)
+                if in_sample:
+                    sample.append(p)
+            n = len(seen)
+            if n % step == 0:
+                progress(f"  {n}/{expected} projects ({time.monotonic() - t0:.0f} s)")
+
+        for loc in yaml_projects:
+            handle(loc.file, f"project {loc.record.id}", loc.record, True)
+        for i, d in bulk_dirs:
+            taken = 0
+            for label, n, p in iter_projects(d, problems, primary=i == 0,
+                                             invalid=lambda f, r, raw: invalid.append((f, r, raw))):
+                handle(label, f"project {p.id} (line {n})", p, taken < shacl_sample)
+                taken += 1
+        for ref, label, record in part_of:
+            if ref not in seen:
+                problems.append(Problem(label, record, "part_of", f"unknown project {ref!r}"))
+        for f, r, raw in invalid:
+            _check_raw_project(checker, f, r, raw)
+        problems += checker.problems
+        if problems:
+            raise RecordsInvalid(problems)
+
+        output.write(mapper.take())
+        mapper.reference()
+        write_counted()
+        progress("finishing the store" if store != "none" else "finishing the N-Quads file")
+        ox_store = output.close()
+        output = None
+
+        progress(f"validating a sample of {len(sample)} projects with the SHACL shapes")
+        from graphkit.rdfmap import records_to_dataset
+
+        shacl = shacl_validate(merged_graph(records_to_dataset(_sample_records(recs, sample), ontology_dir)),
+                               ontology_dir / "shapes")
+        if ox_store is not None:
+            progress("running the SPARQL violation checks on the whole dataset")
+            for name, rows in violation_checks(ox_store).items():
+                shacl.violations += [f"{name}: {r}" for r in rows]
+            shacl.conforms = not shacl.violations
+        if not shacl.conforms:
+            raise BuildFailed(shacl)
+
+        triples = len(ox_store) if ox_store is not None else sum(counts.values())
+        keep_store = ox_store is not None and (store == "disk" or triples >= STORE_MIN_QUADS)
+        del ox_store
+        if not keep_store and (tmp / STORE_DIR).exists():
+            shutil.rmtree(tmp / STORE_DIR)
+        graphs: dict[str, int] = {}
+        source_prefix = f"<{GRAPH}source/"
+        sources_total = sum(v for k, v in counts.items() if k.startswith(source_prefix))
+        n_sources = sum(1 for k in counts if k.startswith(source_prefix))
+        for k, v in counts.items():
+            if not k.startswith(source_prefix) or n_sources <= 50:
+                graphs[_short(k[1:-1])] = v
+        if n_sources > 50:
+            graphs[f"graph:source/* ({n_sources} graphs)"] = sources_total
+        report = [f"SHACL validated a sample: every curated (YAML) project and the first {shacl_sample} projects of "
+                  f"each bulk file ({len(sample)} projects), with the records they refer to. Every "
+                  "*-violation.rq check ran on the whole dataset" + (" (store)." if store != "none" else
+                                                                      ": skipped (--store none)."),
+                  "", "violations:", *shacl.violations, "", "warnings:", *shacl.warnings, "", "info:", *shacl.infos]
+        (tmp / SHACL_REPORT).write_text("\n".join(report) + "\n", encoding="utf-8")
+        if docs:
+            from graphkit.ontology import write_docs
+
+            write_docs(tmp)
+        summary = Summary(projects=stats["projects"], organisations=len(recs.organisations),
+                          participations=stats["participations"], triples=triples, graphs=graphs,
+                          shacl_warnings=len(shacl.warnings), output=str(out_dir))
+        (tmp / SUMMARY).write_text(json.dumps(asdict(summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _swap_into_place(tmp, out_dir)
+    except BaseException:
+        if output is not None:
+            output.abort()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return summary
+
+
+__all__ = ["build_streaming", "violation_checks", "STORE_MODES", "STORE_MIN_QUADS", "SHACL_SAMPLE", "STORE_DIR"]
