@@ -62,7 +62,8 @@ def flat_graph(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, 
     h = g.__class__()
     h.graph.update({k: _flat(v) for k, v in g.graph.items() if k in ("projection", "filters_text", "level", "origins")})
     values = {m: compute(g, m, seed) for m in EXPORT_METRICS}
-    sizes = style.sizes({n: float(compute(g, size_by, seed).get(n, 0)) for n in g.nodes})
+    by = values[size_by] if size_by in values else compute(g, size_by, seed)
+    sizes = style.sizes({n: float(by.get(n, 0)) for n in g.nodes})
     pos = style.layout(g, seed)
     for n, d in g.nodes(data=True):
         attrs = {k: _flat(v) for k, v in d.items() if v is not None and k not in ("start", "end")}

@@ -32,14 +32,13 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from importlib import metadata
 from pathlib import Path
-from typing import Any, Hashable
+from typing import Any
 
 import networkx as nx
 
 from graphkit import style
-from graphkit.metrics import METRICS, compute
+from graphkit.metrics import compute
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_MAPS = Path(__file__).resolve().parent.parent / "build" / "maps"

@@ -48,9 +48,8 @@ Example (offline, on the built graph)::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import networkx as nx

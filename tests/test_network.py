@@ -203,3 +203,19 @@ def test_network_command_exit_codes(built, tmp_path):
     assert CliRunner().invoke(main, ["network", "--build", str(built), "--fund", "nothing"]).exit_code == 2
     assert CliRunner().invoke(main, ["network", "--build", str(tmp_path)]).exit_code == 3
     assert CliRunner().invoke(main, ["network", "--build", str(built), "--metric", "pagerank"]).exit_code == 2
+
+
+def test_every_network_query_has_a_header_and_is_valid_sparql_as_written(store):
+    import pyoxigraph as ox
+
+    from graphkit.network import NETWORK_QUERY_DIR
+    from graphkit.queries import parse_header
+
+    files = sorted(NETWORK_QUERY_DIR.glob("*.rq"))
+    assert len(files) >= 14
+    for path in files:
+        q = parse_header(path.read_text(encoding="utf-8"), path.stem, path)
+        assert q.summary and q.returns, path.name
+        bindings = {p.name: ox.Literal("x") if p.type == "string" else ox.NamedNode("https://example.org/x")
+                    for p in q.params if not p.doc.startswith("optional")}
+        store.select(q.text, bindings)        # the markers are comments: the file itself runs
