@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from graphkit.cli import main
 from graphkit.imports import DatasetError, default_path, import_dataset, review_file
-from graphkit.namespaces import GRAPH, MCN
+from graphkit.namespaces import GRAPH
 from graphkit.queries import plain_rows
 from graphkit.store import EmbeddedStore
 
@@ -317,11 +317,19 @@ def test_review_decisions_are_kept_and_new_candidates_added(tmp_path):
 @pytest.fixture(scope="session")
 def combined_build(built, imported, tmp_path_factory) -> Path:
     """`graphkit build --with-imports`: the curated records and both imported datasets."""
-    from graphkit.build import DEFAULT_DATA, build
-
     out = tmp_path_factory.mktemp("combined") / "graph"
-    build(DEFAULT_DATA, out, docs=False, imports=[folder / "graph.nq" for _, folder in imported.values()])
+    imports = imported["crs"][1].parent
+    result = CliRunner().invoke(main, ["build", "--with-imports", "--imports", str(imports), "--out", str(out),
+                                       "--no-docs", "--quiet"])
+    assert result.exit_code == 0, result.output
     return out
+
+
+def test_build_with_imports_needs_an_import(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--with-imports", "--imports", str(tmp_path), "--out",
+                                       str(tmp_path / "graph"), "--no-docs"])
+    assert result.exit_code == 3 and "run `graphkit import eutf PATH`" in result.output
+    assert not (tmp_path / "graph").exists()
 
 
 @pytest.fixture(scope="session")

@@ -40,7 +40,7 @@ from graphkit.imports.base import DatasetError, ImportReport, QuadWriter, sha256
 from graphkit.imports.mapping import DatasetMapper
 from graphkit.reference import load_reference
 from graphkit.resolve import (
-    Analyser, Mention, Resolution, Resolver, ReviewError, Vocabulary, fold, raw_tokens, read_review, write_review,
+    Analyser, Mention, Resolution, Resolver, ReviewError, Vocabulary, raw_tokens, read_review, write_review,
 )
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -171,9 +171,8 @@ def resolve_datasets(paths: dict[str, Path], *, data_dir: Path = DEFAULT_DATA, r
     analyser = Analyser(vocabulary, places, sigla, DEMONYMS)
     decisions = read_review(review if review is not None else review_file(data_dir))
     resolution = Resolver(seeds, analyser, decisions).resolve(mentions)
-    labels = {fold(x) for o in seeds for x in [o["name"], *(o.get("aliases") or []), o.get("acronym") or ""] if x}
-    return Prepared(resolution, mentions, {x.casefold() for x in labels} | {
-        x.casefold() for o in seeds for x in [o["name"], *(o.get("aliases") or []), o.get("acronym") or ""] if x})
+    labels = {x.casefold() for o in seeds for x in [o["name"], *(o.get("aliases") or []), o.get("acronym") or ""] if x}
+    return Prepared(resolution, mentions, labels)
 
 
 def import_dataset(dataset: str, path: Path | str | None = None, *, data_dir: Path | str = DEFAULT_DATA,
@@ -220,8 +219,6 @@ def import_dataset(dataset: str, path: Path | str | None = None, *, data_dir: Pa
     say(f"resolving organisations against the seed registry and across {', '.join(sorted(paths))}")
     prepared = resolve_datasets(paths, data_dir=data_dir, review=review_path, options=opts)
     resolution = prepared.resolution
-    if update_review:
-        write_review(review_path, resolution.review)
     tables = load_reference((data_dir / "reference").resolve())
     report = ImportReport(dataset=dataset, path=str(path), encoding=encoding)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -263,6 +260,8 @@ def import_dataset(dataset: str, path: Path | str | None = None, *, data_dir: Pa
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if update_review:       # only once the import succeeded: a failed import changes nothing
+        write_review(review_path, resolution.review)
     return report
 
 
