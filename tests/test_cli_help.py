@@ -29,10 +29,10 @@ def test_readme_documents_every_command(name):
 def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = [b.split("```", 1)[0].strip() for b in readme.split("```bash\n")[1:3]]
-    assert blocks[0].endswith(".venv/bin/graphkit build")
-    assert blocks[1].endswith(".venv/bin/pytest")
+    assert blocks[0] == "./setup.sh && .venv/bin/graphkit build"
+    assert blocks[1] == "./setup.sh --tests && .venv/bin/pytest"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert blocks[1].replace('pip install -e', 'pip install -q -e') in ci
+    assert ci.rstrip().splitlines()[-1] == blocks[1]
 
 
 def test_usage_error_exits_2():
