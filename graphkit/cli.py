@@ -441,6 +441,9 @@ def _network_options(f):
                      help="Read the graph from a SPARQL 1.1 server instead of the build."),
         click.option("--default-graph", type=click.Choice(["named-graphs", "server"]), default="named-graphs",
                      show_default=True, help="With --endpoint: as for `graphkit query`."),
+        click.option("--source", "sources", multiple=True, metavar="SOURCE",
+                     help="Keep only the graphs of this source (seeds, eutf, crs; repeatable) of a build made "
+                          "with --with-imports."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -448,17 +451,24 @@ def _network_options(f):
 
 
 def _projection(projection: str, fund, year, start, end, roles, place, level, origins, build_dir: Path,
-                endpoint, default_graph):
+                endpoint, default_graph, sources=()):
     """Open the store, resolve the filters and build the projection (exits with the documented codes)."""
     from graphkit.network import NetworkError, project, resolve_filters
+    from graphkit.sources import SourceError, open_sources
     from graphkit.store import QueryError, open_store
 
+    if sources and endpoint:
+        _fail("--source filters the build; it cannot be used with --endpoint", EXIT_USAGE)
     try:
-        store = (open_store(endpoint, default_graph=default_graph) if endpoint
-                 else open_store(out_dir=build_dir))
+        if endpoint:
+            store = open_store(endpoint, default_graph=default_graph)
+        elif sources:
+            store = open_sources(build_dir, sources)
+        else:
+            store = open_store(out_dir=build_dir)
     except FileNotFoundError as exc:
         _fail(str(exc), EXIT_RUNTIME)
-    except QueryError as exc:
+    except (QueryError, SourceError) as exc:
         _fail(str(exc), EXIT_USAGE)
     try:
         filters = resolve_filters(store, fund=fund, year=year, start=start, end=end, roles=roles, place=place)
@@ -485,7 +495,7 @@ def _projection(projection: str, fund, year, start, end, roles, place, level, or
 @click.option("--edges", "show_edges", is_flag=True, help="Print the links (with projects and roles) instead of the nodes.")
 @format_option
 def network(projection, fund, year, start, end, roles, place, level, origins, seed, build_dir, endpoint,
-            default_graph, metrics, group, show_edges, fmt) -> None:
+            default_graph, sources, metrics, group, show_edges, fmt) -> None:
     """Print a partnership network's nodes with their metrics, or its links.
 
     Metrics: degree; weighted degree (shared projects summed); betweenness (shortest paths on
@@ -500,7 +510,7 @@ def network(projection, fund, year, start, end, roles, place, level, origins, se
     from graphkit.metrics import edge_table, node_table
 
     g = _projection(projection, fund, year, start, end, roles, place, level, origins, build_dir, endpoint,
-                    default_graph)
+                    default_graph, sources)
     if not show_edges:
         click.echo("… computing metrics", err=True)
     if show_edges:
@@ -527,7 +537,7 @@ def network(projection, fund, year, start, end, roles, place, level, origins, se
 @click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also save a PNG of the map opened in headless Chromium.")
 def map_cmd(projection, fund, year, start, end, roles, place, level, origins, seed, build_dir, endpoint,
-            default_graph, size_by, out_path, title, physics, screenshot) -> None:
+            default_graph, sources, size_by, out_path, title, physics, screenshot) -> None:
     """Write an interactive map of a network: one self-contained HTML page that works offline.
 
     Colour by organisation type, shape by kind, size by a metric, line width by shared
@@ -541,7 +551,7 @@ def map_cmd(projection, fund, year, start, end, roles, place, level, origins, se
     from graphkit.maps import DEFAULT_MAPS, default_name, write_map
 
     g = _projection(projection, fund, year, start, end, roles, place, level, origins, build_dir, endpoint,
-                    default_graph)
+                    default_graph, sources)
     path = out_path or DEFAULT_MAPS / default_name(projection, g.graph.get("filters", {}))
     if g.number_of_edges() > 20_000:
         click.echo(f"note: {g.number_of_edges()} links make a slow page (about 9 s to open 64,000 here); "
@@ -574,7 +584,7 @@ def map_cmd(projection, fund, year, start, end, roles, place, level, origins, se
               help="The file to write; csv writes NAME-nodes.csv and NAME-edges.csv "
                    "[default: build/exports/ and a name from the projection and filters].")
 def export_cmd(projection, fund, year, start, end, roles, place, level, origins, seed, build_dir, endpoint,
-               default_graph, fmt, size_by, out_path) -> None:
+               default_graph, sources, fmt, size_by, out_path) -> None:
     """Export a network as GEXF, GraphML or CSV, with its attributes and metrics.
 
     Exit codes: 0 written; 1 inconsistent answers; 2 usage; 3 no build or the file cannot be written.
@@ -585,7 +595,7 @@ def export_cmd(projection, fund, year, start, end, roles, place, level, origins,
     from graphkit.maps import default_name
 
     g = _projection(projection, fund, year, start, end, roles, place, level, origins, build_dir, endpoint,
-                    default_graph)
+                    default_graph, sources)
     path = out_path or DEFAULT_OUT.parent / "exports" / default_name(projection, g.graph.get("filters", {})).replace(
         ".html", f".{fmt}")
     try:

@@ -448,3 +448,13 @@ def test_the_italian_ngo_network_across_sources(combined_build, tmp_path):
     page = path.read_text(encoding="utf-8")
     assert "Italian NGOs across sources (crs, seeds)" in page and "Consorzio Ong Piemontesi" in page
     assert "https://" not in page.split("<script", 1)[0] or "cdn" not in page.lower().split("<body", 1)[0]
+
+
+def test_network_commands_filter_by_source(combined_build):
+    # the seeds alone inside the combined build give the seed network: 73 organisations, 972 links
+    res = CliRunner().invoke(main, ["network", "--build", str(combined_build), "--source", "seeds",
+                                    "--metric", "degree", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert "# org projection: 73 nodes, 972 links; all projects, all roles" in res.output
+    res = CliRunner().invoke(main, ["network", "--build", str(combined_build), "--source", "nope"])
+    assert res.exit_code == 2 and "source(s) nope not in the build" in res.output
