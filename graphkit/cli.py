@@ -119,8 +119,11 @@ def _out(f):
               help="Another folder of records (YAML or bulk JSON Lines) built beside --data; repeatable.")
 @click.option("--store", "store_mode", type=click.Choice(["auto", "disk", "none"]), default="auto", show_default=True,
               help="Streaming build only: keep the on-disk Oxigraph store under --out/store (auto: from 1M quads).")
+@click.option("--no-nquads", is_flag=True,
+              help="Streaming build with --store disk: keep only the store, no dataset.nq (for millions of projects).")
 def build(data_dir: Path, ontology_dir: Path, out_dir: Path, no_docs: bool, quiet: bool, with_imports: bool = False,
-          imports_dir: Path | None = None, add_data: tuple[Path, ...] = (), store_mode: str = "auto") -> None:
+          imports_dir: Path | None = None, add_data: tuple[Path, ...] = (), store_mode: str = "auto",
+          no_nquads: bool = False) -> None:
     """Validate the records, build the RDF dataset and print what it holds.
 
     Writes dataset.trig, dataset.nq, merged.ttl, shacl-report.txt, ontology.html and
@@ -149,7 +152,8 @@ def build(data_dir: Path, ontology_dir: Path, out_dir: Path, no_docs: bool, quie
                   "or `graphkit import crs PATH` first", EXIT_RUNTIME)
     try:
         summary = run_build(data_dir, out_dir, ontology_dir=ontology_dir, docs=not no_docs, progress=progress,
-                            add_data=add_data, store=store_mode, **({"imports": imports} if imports else {}))
+                            add_data=add_data, store=store_mode, **({"imports": imports} if imports else {}),
+                            **({"nquads": False} if no_nquads else {}))
     except RecordsInvalid as exc:
         _fail(f"build failed: {len(exc.problems)} problem(s) in the records; nothing was written.\n"
               + "\n".join(f"  {p}" for p in exc.problems), EXIT_NONCONFORMING)
@@ -158,6 +162,8 @@ def build(data_dir: Path, ontology_dir: Path, out_dir: Path, no_docs: bool, quie
               + "\n".join(f"  {v}" for v in exc.shacl.violations), EXIT_NONCONFORMING)
     except OSError as exc:
         _fail(f"build failed: {exc}", EXIT_RUNTIME)
+    except ValueError as exc:   # options that do not go together (--no-nquads without --store disk)
+        _fail(f"build failed: {exc}", EXIT_USAGE)
     if not quiet:
         for line in summary.lines():
             click.echo(line)

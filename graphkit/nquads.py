@@ -100,6 +100,13 @@ def date_lit(value: str) -> str:
     return f'"{value}"^^{DATE_TYPE[dates.precision(value)]}'
 
 
+def duration_lexical(months: int) -> str:
+    """The lexical form rdflib gives ``Literal(f"P{months}M", datatype=XSD.duration)``: whole years
+    are written as years (``P9M``, ``P1Y``, ``P3Y9M``)."""
+    years, rest = divmod(int(months), 12)
+    return "P" + (f"{years}Y" if years else "") + (f"{rest}M" if rest or not years else "")
+
+
 def integer(n: int) -> str:
     return f'"{int(n)}"^^{XSD_INTEGER}'
 
@@ -363,7 +370,8 @@ class QuadMapper:
             fact(g, P, M.periodEnd, date_lit(d.period.end), d.period.quote, d.period.source or sid)
         if d.duration:
             prop = M.plannedDuration if d.duration.planned else M.duration
-            fact(g, P, prop, typed(f"P{d.duration.months}M", XSD_DURATION), d.duration.quote, d.duration.source or sid)
+            fact(g, P, prop, typed(duration_lexical(d.duration.months), XSD_DURATION), d.duration.quote,
+                 d.duration.source or sid)
         active_from, active_until = active_bounds(d)
         if active_from:
             self.q(P, M.activeFrom, typed(active_from.isoformat(), XSD_DATE), g)

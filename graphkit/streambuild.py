@@ -10,8 +10,8 @@ rdflib; this one never does:
 2. projects are read one at a time, validated and checked (every problem is collected, with file,
    record and line, and field) and, while no problem has been seen, mapped to N-Quads lines
    (:mod:`graphkit.nquads`, the same RDF as :mod:`graphkit.rdfmap`), written to
-   ``dataset.nq`` and at the same time piped into Oxigraph's bulk loader, which builds the on-disk
-   store ``store/`` in another thread (it releases the GIL, so mapping and loading use both cores);
+   ``dataset.nq``; the finished file is then bulk-loaded into the on-disk store ``store/``
+   (Oxigraph's loader parses it in several threads);
 3. any problem: nothing is written (the temporary folder is removed) and
    :class:`~graphkit.records.RecordsInvalid` lists them all;
 4. SHACL (pySHACL) validates a sample: every project of the YAML folders and the first
@@ -30,10 +30,8 @@ have to hold the whole graph); ``graphkit build`` on the curated records alone s
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import json
-import os
+import queue
 import shutil
 import tempfile
 import threading
@@ -60,92 +58,112 @@ STORE_MIN_QUADS = 1_000_000     # "auto" keeps the on-disk store from this size 
 SHACL_SAMPLE = 100              # projects of each bulk file validated with pySHACL
 _CHUNK = 1 << 20                # bytes of file and pipe buffers
 _LINES = 20_000                 # lines mapped before they are written
+_PART_BYTES = 256 << 20         # bytes of each part file handed to the store loader
 
 
 class _Output:
-    """Where the N-Quads lines go: ``dataset.nq`` and, optionally, Oxigraph's bulk loader.
+    """``dataset.nq``, written batch by batch, and optionally the on-disk Oxigraph store, loaded
+    while the mapping goes on.
 
-    The loader runs in a thread reading a named pipe; pyoxigraph releases the GIL while it
-    parses and indexes, so the store is built while Python maps the next records.
+    The lines also go to part files of :data:`_PART_BYTES`; each finished part is bulk-loaded by
+    a thread (pyoxigraph releases the GIL and parses a file in several threads) and deleted, so
+    the store grows while Python maps the next records and at most a few parts are on disk.
+    Feeding the loader through a pipe instead was slower: from a pipe Oxigraph parses in one
+    thread (1.36M quads: 13 s from a pipe against 9 s from a file; docs/benchmarks.md).
     """
 
-    def __init__(self, nq_path: Path, store_path: Path | None):
-        self.file = nq_path.open("wb", buffering=_CHUNK)
+    def __init__(self, nq_path: Path | None, store_path: Path | None):
+        self.nq_path = nq_path
+        self.store_path = store_path
+        self.file = nq_path.open("wb", buffering=_CHUNK) if nq_path is not None else None
         self.store = None
-        self.error: BaseException | None = None
-        self.pipe = None
-        self.thread = None
+        self.part = None
         if store_path is not None:
-            self._start_loader(store_path)
+            import pyoxigraph as ox
 
-    def _start_loader(self, store_path: Path) -> None:
+            self.store = ox.Store(str(store_path))
+            self.parts_dir = store_path.parent / ".parts"
+            self.parts_dir.mkdir()
+            self.n_parts = 0
+            self.error: BaseException | None = None
+            self.queue: queue.Queue = queue.Queue(maxsize=2)
+            self.thread = threading.Thread(target=self._load, name="graphkit-store-loader", daemon=True)
+            self.thread.start()
+            self._new_part()
+
+    def _new_part(self) -> None:
+        self.n_parts += 1
+        self.part_path = self.parts_dir / f"part-{self.n_parts:05d}.nq"
+        self.part = self.part_path.open("wb", buffering=_CHUNK)
+        self.part_size = 0
+
+    def _load(self) -> None:
         import pyoxigraph as ox
 
-        fifo = store_path.parent / ".load.fifo"
-        os.mkfifo(fifo)
-        self.fifo = fifo
-        self.store = ox.Store(str(store_path))
+        while True:
+            path = self.queue.get()
+            if path is None:
+                return
+            if self.error is None:
+                try:
+                    # lenient: the lines were written here, from validated records (IRIs checked and escaped)
+                    self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS, lenient=True)
+                except BaseException as exc:  # reported by close()
+                    self.error = exc
+            path.unlink(missing_ok=True)
 
-        def run() -> None:
-            try:
-                self.store.bulk_load(path=str(fifo), format=ox.RdfFormat.N_QUADS)
-            except BaseException as exc:  # reported by close()
-                self.error = exc
-
-        self.thread = threading.Thread(target=run, name="graphkit-bulk-load", daemon=True)
-        self.thread.start()
-        while True:   # open the write end once the loader has opened the read end
-            try:
-                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-                break
-            except OSError as exc:
-                if exc.errno != errno.ENXIO:
-                    raise
-                if not self.thread.is_alive():
-                    raise RuntimeError(f"the store loader stopped: {self.error}") from self.error
-                time.sleep(0.005)
-        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
-        self.pipe = os.fdopen(fd, "wb", buffering=_CHUNK)
+    def _hand_over(self) -> None:
+        self.part.close()
+        self.queue.put(self.part_path)     # blocks while the loader is two parts behind
+        if self.error is not None:
+            raise RuntimeError(f"loading the store failed: {self.error}") from self.error
 
     def write(self, lines: list[str]) -> None:
         """Write lines (each ending in a newline)."""
-        self._send("".join(lines).encode("utf-8"))
+        data = "".join(lines).encode("utf-8")
+        if self.file is not None:
+            self.file.write(data)
+        if self.part is not None:
+            self.part.write(data)
+            self.part_size += len(data)
+            if self.part_size >= _PART_BYTES:
+                self._hand_over()
+                self._new_part()
 
-    def _send(self, data: bytes) -> None:
-        self.file.write(data)
-        if self.pipe is not None:
-            try:
-                self.pipe.write(data)
-            except BrokenPipeError:
-                self.pipe = None
-                self.thread.join()
-                raise RuntimeError(f"the store loader stopped: {self.error}") from self.error
+    def finish(self) -> None:
+        """Close the file and hand the last part to the loader (which may still be working)."""
+        if self.file is not None:
+            self.file.close()
+        if self.part is not None:
+            self._hand_over()
+            self.part = None
+            self.queue.put(None)
 
-    def close(self):
-        """Finish writing; wait for the store. Returns the store (or None)."""
-        self.file.close()
-        if self.thread is not None:
-            if self.pipe is not None:
-                self.pipe.close()
-            self.thread.join()
-            os.unlink(self.fifo)
-            if self.error is not None:
-                raise RuntimeError(f"loading the store failed: {self.error}") from self.error
+    def close(self, progress: Callable[[str], None]):
+        """Finish the file and the store. Returns the store (or None)."""
+        self.finish()
+        if self.store is None:
+            return None
+        progress("finishing the on-disk store")
+        self.thread.join()
+        self.parts_dir.rmdir()
+        if self.error is not None:
+            raise RuntimeError(f"loading the store failed: {self.error}") from self.error
         store, self.store = self.store, None
         return store
 
     def abort(self) -> None:
-        try:
+        """Stop: the loader skips the parts not yet loaded; wait for it before the folder goes."""
+        if self.file is not None:
             self.file.close()
-            if self.pipe is not None:
-                try:
-                    self.pipe.close()
-                except OSError:
-                    pass
-            if self.thread is not None:
-                self.thread.join()
-        finally:
-            self.store = None
+        if self.store is not None:
+            self.error = self.error or RuntimeError("aborted")
+            if self.part is not None:
+                self.part.close()
+                self.part = None
+                self.queue.put(None)
+            self.thread.join()
+        self.store = None
 
 
 def _sample_records(recs: Records, projects: list) -> Records:
@@ -203,7 +221,7 @@ def violation_checks(store, query_dir: Path | None = None) -> dict[str, list[str
     from graphkit.store import EmbeddedStore
 
     es = EmbeddedStore.__new__(EmbeddedStore)
-    es.store = store
+    es.store, es.on_disk = store, True
     out = {}
     for q in list_queries(query_dir or QUERY_DIR):
         if q.name.endswith("-violation"):
@@ -221,8 +239,12 @@ def build_streaming(
     progress: Callable[[str], None] = lambda _m: None,
     store: str = "auto",
     shacl_sample: int = SHACL_SAMPLE,
+    nquads: bool = True,
 ) -> Summary:
     """Build the records of ``data_dirs`` (YAML or bulk folders) into ``out_dir``, streaming.
+
+    ``nquads=False`` keeps no ``dataset.nq`` (only the on-disk store, ``store="disk"``): at a
+    million projects the file would be 27 GB beside a 44 GB store.
 
     Raises:
         RecordsInvalid: the records have problems (each with file, record and field).
@@ -231,6 +253,8 @@ def build_streaming(
     """
     if store not in STORE_MODES:
         raise ValueError(f"unknown store mode {store!r} (choose {', '.join(STORE_MODES)})")
+    if not nquads and store != "disk":
+        raise ValueError("without dataset.nq the build must keep its on-disk store (store='disk')")
     dirs = [Path(d) for d in data_dirs]
     for d in dirs:
         if not d.is_dir():
@@ -260,7 +284,7 @@ def build_streaming(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     output: _Output | None = None
     try:
-        output = _Output(tmp / DATASET_NQUADS, tmp / STORE_DIR if store != "none" else None)
+        output = _Output(tmp / DATASET_NQUADS if nquads else None, tmp / STORE_DIR if store != "none" else None)
         counts: dict[str, int] = {}
         mapper = QuadMapper(recs)
 
@@ -343,15 +367,16 @@ def build_streaming(
         output.write(mapper.take())
         mapper.reference()
         write_counted()
-        progress("finishing the store" if store != "none" else "finishing the N-Quads file")
-        ox_store = output.close()
-        output = None
+        output.finish()
 
+        # while the loader thread finishes the store
         progress(f"validating a sample of {len(sample)} projects with the SHACL shapes")
         from graphkit.rdfmap import records_to_dataset
 
         shacl = shacl_validate(merged_graph(records_to_dataset(_sample_records(recs, sample), ontology_dir)),
                                ontology_dir / "shapes")
+        ox_store = output.close(progress)
+        output = None
         if ox_store is not None:
             progress("running the SPARQL violation checks on the whole dataset")
             for name, rows in violation_checks(ox_store).items():
