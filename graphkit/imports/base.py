@@ -350,5 +350,22 @@ class Ticker:
             self.progress(f"{self.what}: {n} rows ({time.perf_counter() - self.start:.1f} s)")
 
 
+def import_rows(rows: Iterable[Row], report: "ImportReport", progress, name: str,
+                handle: Callable[[Row], None]) -> None:
+    """Give every row to ``handle``, counting it as read; a row that could not be read, or that
+    ``handle`` refuses with a :class:`RowError`, is counted as skipped with its reason."""
+    ticker = Ticker(progress, name)
+    for row in rows:
+        report.rows_read += 1
+        ticker.tick(report.rows_read)
+        if row.problem:
+            report.skip(row, row.problem.reason, row.problem.detail)
+            continue
+        try:
+            handle(row)
+        except RowError as exc:
+            report.skip(row, exc.reason, exc.detail)
+
+
 def chunks(items: Iterable[str]) -> list[str]:
     return [x.strip() for x in items if x and x.strip()]

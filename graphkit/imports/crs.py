@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Iterator
 
 from graphkit.imports.base import (
-    DatasetError, ImportReport, Row, RowError, Ticker, parse_amount, parse_date, read_rows,
+    DatasetError, ImportReport, Row, RowError, import_rows, parse_amount, parse_date, read_rows,
 )
 from graphkit.imports.mapping import (
     DESCRIPTION, DatasetInfo, DatasetMapper, crs_channel_kind, country_iri, iri, lit, m,
@@ -221,17 +221,8 @@ def run(path: Path, mapper: DatasetMapper, report: ImportReport, tables: Referen
     report.delimiter = delim
     first_seen: dict[str, int] = {}
     regions: set[str] = set()
-    ticker = Ticker(progress, NAME)
-    for row in rows:
-        report.rows_read += 1
-        ticker.tick(report.rows_read)
-        if row.problem:
-            report.skip(row, row.problem.reason, row.problem.detail)
-            continue
-        try:
-            _row(row, mapper, report, inst, places, sector_codes, regions, first_seen)
-        except RowError as exc:
-            report.skip(row, exc.reason, exc.detail)
+    import_rows(rows, report, progress, NAME,
+                lambda row: _row(row, mapper, report, inst, places, sector_codes, regions, first_seen))
 
 
 def _row(row: Row, mapper: DatasetMapper, report: ImportReport, inst: dict, places: dict, sector_codes: set[str],

@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from graphkit.imports.base import ImportReport, Row, RowError, Ticker, chunks, parse_amount, parse_date, read_rows
+from graphkit.imports.base import ImportReport, Row, RowError, chunks, import_rows, parse_amount, parse_date, read_rows
 from graphkit.imports.mapping import (
     DatasetInfo, DatasetMapper, IATI_ORG_TYPE, PAGE, SUBJECT, DESCRIPTION, country_iri, iri, lit, m,
     slug_with_hash,
@@ -127,17 +127,8 @@ def run(path: Path, mapper: DatasetMapper, report: ImportReport, tables: Referen
                   "IATI sector vocabulary (TFP.1 to TFP.4).",
                   [(k, v, None) for k, v in OBJECTIVES.items()], INFO.source_url)
     first_seen: dict[str, int] = {}
-    ticker = Ticker(progress, NAME)
-    for row in rows:
-        report.rows_read += 1
-        ticker.tick(report.rows_read)
-        if row.problem:
-            report.skip(row, row.problem.reason, row.problem.detail)
-            continue
-        try:
-            _row(row, mapper, report, tables, lexicon, known_ids, first_seen)
-        except RowError as exc:
-            report.skip(row, exc.reason, exc.detail)
+    import_rows(rows, report, progress, NAME,
+                lambda row: _row(row, mapper, report, tables, lexicon, known_ids, first_seen))
 
 
 def _row(row: Row, mapper: DatasetMapper, report: ImportReport, tables: ReferenceTables, lexicon: dict[str, str],
