@@ -4,7 +4,7 @@ A bulk folder holds ``projects.jsonl`` and, as needed, ``organisations.jsonl``, 
 ``places.jsonl`` and ``sources.jsonl`` (each optionally gzipped: ``projects.jsonl.gz``). Each line
 is one record with exactly the fields of its YAML form (``docs/records.md``); a source may carry
 its document's text inline (``"text": "..."``) instead of a file under ``sources/``. Why JSON
-Lines rather than tables: ``docs/decisions/0006-bulk-records-are-json-lines.md``.
+Lines rather than tables: ``docs/decisions/0012-bulk-records-are-json-lines-built-by-streaming.md``.
 
 Records are validated by the same pydantic models and cross-record checks as the YAML files
 (:mod:`graphkit.records`, :mod:`graphkit.checks`), one line at a time, and every problem is

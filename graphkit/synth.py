@@ -2,7 +2,7 @@
 
 :func:`synthesize` writes a data folder that the build accepts on its own or beside the curated
 records (``graphkit build --data data --add-data DIR``), either in the bulk format (JSON Lines,
-``docs/decisions/0006-bulk-records-are-json-lines.md``) or as YAML files like ``data/``.
+``docs/decisions/0012-bulk-records-are-json-lines-built-by-streaming.md``) or as YAML files like ``data/``.
 
 The shape, chosen to look like a national register of migration-cooperation projects:
 

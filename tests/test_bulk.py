@@ -249,3 +249,13 @@ def test_rewritten_violation_checks_still_fire(built):
             {"name": "CICSENE", "org1": "organisation:cicsene", "org2": "organisation:cisv"},
             {"name": "Cicsene", "org1": "organisation:cicsene", "org2": "organisation:cisv"}],
     }
+
+
+def test_a_store_only_build_keeps_no_nquads(tmp_path):
+    synthesize(8, 4, out_dir=tmp_path / "s")
+    with pytest.raises(ValueError, match="store='disk'"):
+        build(tmp_path / "s", tmp_path / "g", docs=False, nquads=False)
+    build(tmp_path / "s", tmp_path / "g", docs=False, store="disk", nquads=False)
+    assert not (tmp_path / "g" / "dataset.nq").exists() and not (tmp_path / "g" / ".parts").exists()
+    store = EmbeddedStore.from_build(tmp_path / "g")
+    assert [r["project"] for r in plain_rows(run_query(store, "project-participants", {"project": "project:syn-0000002"}))]
