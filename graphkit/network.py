@@ -414,11 +414,12 @@ class _Catalogue:
             }
         schemes: dict[str, dict[str, Any]] = {}
         links: list[tuple[str, str]] = []
-        for r in _select(self.store, "project-schemes", {}):
-            sid = _value(r["scheme"])
-            schemes[sid] = {"short": (r["acronym"] or r["code"] or r["name"]).value,
-                            "name": r["name"].value, "parent": _value(r["parent"])}
-            links.append((_value(r["project"]), sid))
+        rows = sorted((_value(r["project"]), _value(r["scheme"]), (r["acronym"] or r["code"] or r["name"]).value,
+                       r["name"].value, _value(r["parent"]) or "")
+                      for r in _select(self.store, "project-schemes", {}))
+        for pid, sid, short, name, parent in rows:
+            schemes[sid] = {"short": short, "name": name, "parent": parent or None}
+            links.append((pid, sid))
 
         def path(sid: str) -> str:
             parts, seen = [], set()
@@ -433,10 +434,10 @@ class _Catalogue:
                 projects[pid]["schemes"].append(sid)
                 projects[pid]["funds"].append(path(sid))
         places = self.places()
-        for r in _select(self.store, "place-links", {},
-                         text=_filtered("place-links", Filters(), (), {"place": _link_pattern("place", "place", False)})[0]):
-            pid, place = _value(r["project"]), _value(r["place"])
-            if pid in projects and place and place not in projects[pid]["places"]:
+        text = _filtered("place-links", Filters(), (), {"place": _link_pattern("place", "place", False)})[0]
+        for pid, place in sorted((_value(r["project"]), _value(r["place"])) for r in _select(self.store, "place-links", {}, text)
+                                 if r["place"] is not None):
+            if pid in projects and place not in projects[pid]["places"]:
                 projects[pid]["places"].append(place)
                 projects[pid]["place_labels"].append(places.get(place, {}).get("label", place))
                 country = places.get(place, {}).get("country")
@@ -478,12 +479,14 @@ class _Catalogue:
         if self._evidence is not None:
             return self._evidence
         ev: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        for r in _select(self.store, "participation-evidence", {}):
-            key = (_value(r["org"]), _value(r["project"]), _slug(_value(r["role"])))
+        rows = [((_value(r["org"]), _value(r["project"]), _slug(_value(r["role"]))),
+                 r["quote"].value if r["quote"] else None,
+                 r["as_written"].value if r["as_written"] else None, _value(r["source"]))
+                for r in _select(self.store, "participation-evidence", {})]
+        rows.sort(key=lambda x: (x[0], x[1] or "", x[2] or "", x[3] or ""))
+        for key, quote, as_written, source in rows:
             items = ev.setdefault(key, [])
-            item = {"as_written": r["as_written"].value if r["as_written"] else None,
-                    "quote": r["quote"].value if r["quote"] else None,
-                    "source": _value(r["source"])}
+            item = {"as_written": as_written, "quote": quote, "source": source}
             if item not in items:
                 items.append(item)
         self._evidence = ev
@@ -541,7 +544,9 @@ def organisation_network(store: GraphStore, filters: Filters | None = None) -> n
     """Organisations joined by the selected projects they share (edge ``weight`` = shared projects).
 
     Edge attributes: ``weight`` (int), ``projects`` and ``project_labels`` (the shared projects),
-    ``roles`` ({project: {organisation: [roles]}}), ``start``/``end`` (span of the shared projects).
+    ``roles`` ({project: {organisation: [roles]}}; the role lists are shared between the edges of
+    an organisation and project: read them, do not change them), ``start``/``end`` (span of the
+    shared projects).
     Organisations of the selection without a partner are kept as isolated nodes.
     """
     filters = filters or Filters()
@@ -556,22 +561,31 @@ def organisation_network(store: GraphStore, filters: Filters | None = None) -> n
     _graph_meta(g, "org", filters, cat, (p for _, p, _ in parts))
     for oid in sorted(by_org):
         g.add_node(oid, **_org_node(oid, cat, by_org[oid]))
-    text, binds = _filtered("organisation-pairs", filters, ("role_a", "role_b"))
+    name = "organisation-pairs" if filters.roles else "organisation-pairs-any-role"
+    text, binds = _filtered(name, filters, ("role_a", "role_b"))
+    pairs = sorted((_value(r["a"]), _value(r["b"]), int(r["shared"].value)) for r in _select(store, name, binds, text))
+    # computed once, not per pair: a hub of 100,000 projects has tens of thousands of partners
     pcat = cat.projects()
-    for r in sorted(_select(store, "organisation-pairs", binds, text), key=lambda r: (_value(r["a"]), _value(r["b"]))):
-        a, b, shared = _value(r["a"]), _value(r["b"]), int(r["shared"].value)
-        if a not in g or b not in g:
+    order = {p: (pcat.get(p, {}).get("start") or "", p) for p in {p for _, p, _ in parts}}
+    label = {p: pcat.get(p, {}).get("label", p) for p in order}
+    start_of = {p: pcat[p]["start"] for p in order if p in pcat and pcat[p]["start"]}
+    end_of = {p: pcat[p]["end"] for p in order if p in pcat and pcat[p]["end"]}
+    projects_of = {o: frozenset(p for p, _ in ps) for o, ps in by_org.items()}
+    for roles in roles_of.values():
+        roles.sort()
+    for a, b, shared in pairs:
+        if a not in projects_of or b not in projects_of:
             raise NetworkError(f"pair {a} - {b} has no selected participation: the store's answers disagree")
-        common = sorted(set(g.nodes[a]["projects"]) & set(g.nodes[b]["projects"]),
-                        key=lambda p: (pcat.get(p, {}).get("start") or "", p))
+        pa, pb = projects_of[a], projects_of[b]
+        common = sorted(pa & pb if len(pa) <= len(pb) else pb & pa, key=order.__getitem__)
         if len(common) != shared:
             raise NetworkError(f"pair {a} - {b}: the store counts {shared} shared projects but lists {len(common)} "
                                "(a truncated or inconsistent answer)")
-        start, end = _span(common, pcat)
-        g.add_edge(a, b, weight=shared, projects=common,
-                   project_labels=[pcat.get(p, {}).get("label", p) for p in common],
-                   roles={p: {a: sorted(roles_of[(a, p)]), b: sorted(roles_of[(b, p)])} for p in common},
-                   start=start, end=end)
+        starts = [start_of[p] for p in common if p in start_of]
+        ends = [end_of[p] for p in common if p in end_of]
+        g.add_edge(a, b, weight=shared, projects=common, project_labels=[label[p] for p in common],
+                   roles={p: {a: roles_of[(a, p)], b: roles_of[(b, p)]} for p in common},
+                   start=min(starts) if starts else None, end=max(ends) if ends else None)
     return g
 
 

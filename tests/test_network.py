@@ -219,3 +219,19 @@ def test_every_network_query_has_a_header_and_is_valid_sparql_as_written(store):
         bindings = {p.name: ox.Literal("x") if p.type == "string" else ox.NamedNode("https://example.org/x")
                     for p in q.params if not p.doc.startswith("optional")}
         store.select(q.text, bindings)        # the markers are comments: the file itself runs
+
+
+def test_pairs_through_the_shortcut_equal_pairs_through_participations(store):
+    # without a role filter the projection counts pairs through mcn:participatesIn (two triples
+    # per participation instead of eight); both queries must give the same pairs and counts
+    from graphkit.network import _filtered, _select, _value
+
+    def pairs(name, filters):
+        text, binds = _filtered(name, filters, ("role_a", "role_b"))
+        return sorted((_value(r["a"]), _value(r["b"]), int(r["shared"].value)) for r in _select(store, name, binds, text))
+
+    for filters in (Filters(), resolve_filters(store, fund="FAMI"), Filters.of_year(2013)):
+        assert pairs("organisation-pairs-any-role", filters) == pairs("organisation-pairs", filters)
+    everything = pairs("organisation-pairs-any-role", Filters())
+    assert ("organisation:cicsene", "organisation:cop", 3) in everything   # Khouribga, IMPRA, DISCORSI
+    assert len(everything) == organisation_network(store).number_of_edges()
