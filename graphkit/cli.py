@@ -226,7 +226,7 @@ def queries_cmd(fmt: str, markdown: bool) -> None:
 @main.command()
 @click.argument("query", required=False)
 @click.option("-p", "--param", "params", type=(str, str), multiple=True, metavar="NAME VALUE",
-              help="A query parameter, bound as an RDF term (IRI or CURIE, string, date, integer).")
+              help="A query parameter, bound as an RDF term (IRI or CURIE, string, organisation name, date, integer).")
 @format_option
 @_out
 @click.option("--endpoint", metavar="URL", default=None,

@@ -90,3 +90,12 @@ def bind_prefixes(graph) -> None:
     """Bind the project prefixes on an rdflib graph or dataset (for readable serialisations)."""
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=True, replace=True)
+
+
+def name_key(name: str) -> str:
+    """The key an organisation is found by from any of its names (``mcn:nameKey``): the name with
+    runs of white space made one space and case folded (``"  Consorzio ONG  Piemontesi"`` ->
+    ``"consorzio ong piemontesi"``). The build stores one per distinct name, acronym, alias and
+    name as written; a query parameter of type ``name`` is bound as the key of the given text, so
+    the look-up is an index access instead of a comparison with every name in the store."""
+    return " ".join(name.split()).casefold()

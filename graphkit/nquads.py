@@ -18,7 +18,7 @@ from graphkit import dates
 from graphkit.namespaces import (
     CHANGE, COUNTRY, DCTERMS, EVIDENCE, FOAF, FUND, GEO, GRAPH, MCN, MEMBERSHIP, NUTS, ONTOLOGY_GRAPH, ORG,
     ORGANISATION, ORGTYPE, PARTICIPATION, PLACE, PROJECT, PROV, RDF, RDFS, REFERENCE_GRAPH, REGISTRY_GRAPH,
-    ROLE, SKOS, SOURCE, THEME, UNIT, XSD,
+    ROLE, SKOS, SOURCE, THEME, UNIT, XSD, name_key,
 )
 from graphkit.rdfmap import active_bounds, ontology_files, slugify
 from graphkit.records import PLACE_RE, Records
@@ -137,6 +137,8 @@ class QuadMapper:
         self._lang: dict[str, str] = {}
         self.registry_g = _i(REGISTRY_GRAPH)
         self._append = self.buf.append
+        self.keys: set[tuple[str, str]] = set()      # (organisation, name key) written or pending
+        self.pending_keys: list[tuple[str, str]] = []  # keys of names as written, for name_keys()
 
     def take(self) -> list[str]:
         """The lines added since the last call (and an empty buffer)."""
@@ -226,6 +228,9 @@ class QuadMapper:
                 q(node, M.acronym, lit(o.acronym), reg)
             for alias in o.aliases:
                 q(node, ALT, lit(alias), reg)
+            for key in sorted({name_key(n) for n in (o.name, o.acronym, *o.aliases) if n}):
+                self.keys.add((node, key))
+                q(node, M.nameKey, lit(key), reg)
             q(node, O.classification, f"<{ORGTYPE}{o.type}>", reg)
             q(node, M.country, self.place(o.country), reg)
             if o.based_in:
@@ -392,6 +397,10 @@ class QuadMapper:
             q(org, M.participatesIn, P, g)
             q(node, M.role, f"<{ROLE}{pa.role}>", g)
             q(node, M.nameAsWritten, lit(pa.as_written), g)
+            key = name_key(pa.as_written)
+            if (org, key) not in self.keys:
+                self.keys.add((org, key))
+                self.pending_keys.append((org, key))
             name = orgs[pa.org].record.name
             q(node, LABEL, lit(f"{name} – {pa.role} – {title}"), g)
             q(node, DERIVED, f"<{SOURCE}{pa.source or sid}>", g)
@@ -494,6 +503,13 @@ class QuadMapper:
                 q(n, PAGE, iri(pub.url), g)
             self.evidence(g, n, pub.quote, pub.source or sid)
 
+    def name_keys(self) -> None:
+        """The name keys of the names as written that :meth:`project` met, into the registry
+        (each organisation's key once, whichever page writes it: one triple, not one per page)."""
+        for org, key in self.pending_keys:
+            self.q(org, M.nameKey, lit(key), self.registry_g)
+        self.pending_keys.clear()
+
     # ------------------------------------------------------------ reference tables and ontology
 
     def reference(self) -> None:
@@ -556,5 +572,6 @@ def map_all(recs: Records, ontology_dir: Path, projects: Iterable | None = None)
     m.local_places()
     for p in projects if projects is not None else (loc.record for loc in recs.projects.values()):
         m.project(p)
+    m.name_keys()
     m.reference()
     return out + m.take()

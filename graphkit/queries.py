@@ -24,11 +24,11 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
-from graphkit.namespaces import PREFIXES
+from graphkit.namespaces import PREFIXES, name_key
 from graphkit.store import GraphStore, QueryError, SelectResult
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
-PARAM_TYPES = ("iri", "string", "date", "integer")
+PARAM_TYPES = ("iri", "string", "name", "date", "integer")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _PARAM_LINE = re.compile(r"^-\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>[a-z]+)\s*(?:-\s*(?P<doc>.*))?$")
@@ -126,6 +126,11 @@ def to_term(value: Any, type_: str, name: str = "value"):
             return ox.NamedNode(expand_iri(text))
         if type_ == "string":
             return ox.Literal(text)
+        if type_ == "name":     # an organisation's name in any case and spacing: bound as its mcn:nameKey
+            key = name_key(text)
+            if not key:
+                raise ValueError(text)
+            return ox.Literal(key)
         if type_ == "date":
             return ox.Literal(date.fromisoformat(text).isoformat(), datatype=ox.NamedNode(XSD + "date"))
         if type_ == "integer":

@@ -17,7 +17,7 @@ from graphkit import dates
 from graphkit.namespaces import (
     CHANGE, COUNTRY, EVIDENCE, FUND, GEO, MCN, MEMBERSHIP, NUTS, ONTOLOGY_GRAPH, ORG,
     ORGANISATION, ORGTYPE, PARTICIPATION, PLACE, PROJECT, REFERENCE_GRAPH, REGISTRY_GRAPH,
-    ROLE, SOURCE, THEME, UNIT, bind_prefixes, source_graph,
+    ROLE, SOURCE, THEME, UNIT, bind_prefixes, name_key, source_graph,
 )
 from graphkit.records import PLACE_RE, Records
 from graphkit.reference import country_of_nuts
@@ -125,6 +125,8 @@ class _Mapper:
                 reg.add((node, MCN.acronym, Literal(o.acronym)))
             for alias in o.aliases:
                 reg.add((node, SKOS.altLabel, Literal(alias)))
+            for key in sorted({name_key(n) for n in (o.name, o.acronym, *o.aliases) if n}):
+                reg.add((node, MCN.nameKey, Literal(key)))
             reg.add((node, ORG.classification, ORGTYPE[o.type]))
             reg.add((node, MCN.country, self.place(o.country)))
             if o.based_in:
@@ -289,6 +291,7 @@ class _Mapper:
             g.add((org, MCN.participatesIn, P))
             g.add((node, MCN.role, ROLE[pa.role]))
             g.add((node, MCN.nameAsWritten, Literal(pa.as_written)))
+            self.ds.graph(REGISTRY_GRAPH).add((org, MCN.nameKey, Literal(name_key(pa.as_written))))
             name = self.recs.organisations[pa.org].record.name
             g.add((node, RDFS.label, Literal(f"{name} – {pa.role} – {title}")))
             g.add((node, PROV.wasDerivedFrom, SOURCE[pa.source or sid]))

@@ -365,6 +365,7 @@ def build_streaming(
             raise RecordsInvalid(problems)
 
         output.write(mapper.take())
+        mapper.name_keys()
         mapper.reference()
         write_counted()
         output.finish()

@@ -155,7 +155,7 @@ OBJECT_PROPERTIES = {
 DATATYPE_PROPERTIES = {
     "acronym", "cup", "projectNumber", "submissionDate", "approvalDate", "startDate", "endDate",
     "periodStart", "periodEnd", "approximateDate", "plannedDuration", "duration", "activeFrom",
-    "activeUntil", "nameAsWritten", "roleGroup", "quote", "count", "countMin", "countMax",
+    "activeUntil", "nameAsWritten", "nameKey", "roleGroup", "quote", "count", "countMin", "countMax",
     "approximate", "share", "shareOf", "unitLabel", "nutsLevel", "nutsVersion", "iso2",
     "contactEmail", "eventKind", "publicationKind", "fileName",
     # external datasets (issue 7)

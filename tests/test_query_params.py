@@ -100,3 +100,23 @@ def test_cli_validate_and_queries_list(built):
     names = [line.split(",")[0] for line in res.output.splitlines()[1:]]
     assert names == sorted(q.name for q in list_queries())
     assert "project-participants,The participants of a project with their roles,project (iri)" in res.output
+
+
+def test_name_parameters_are_bound_as_keys_ignoring_case_and_spacing(store):
+    assert str(to_term("  Consorzio ONG\tPiemontesi ", "name")) == '"consorzio ong piemontesi"'
+    with pytest.raises(ParameterError, match="parameter name: '   ' is not a valid name"):
+        to_term("   ", "name", "name")
+    # every spelling the pages use for ISCOS finds it, in any case and spacing
+    for spelling in ("ISCOS   PIEMONTE", "iscos", "Associazione ISCOS-CISL Piemonte"):
+        rows = plain_rows(run_query(store, "organisation-projects", {"name": spelling}))
+        assert sorted((r["org"], r["project"], r["role"]) for r in rows) == [
+            ("organisation:iscos-piemonte", "project:discorsi", "role:adherent"),
+            ("organisation:iscos-piemonte", "project:impra", "role:adherent"),
+            ("organisation:iscos-piemonte", "project:khouribga", "role:partner"),
+        ], spelling
+
+
+def test_the_build_stores_one_name_key_per_distinct_name(store):
+    # in the registry: the keys of the name, acronym and aliases and of every name a page writes
+    rows = store.select("SELECT DISTINCT ?key WHERE { organisation:iscos-piemonte mcn:nameKey ?key } ORDER BY ?key").rows
+    assert [r[0].value for r in rows] == ["associazione iscos-cisl piemonte", "iscos", "iscos piemonte"]

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
 from graphkit.imports.base import ImportReport, QuadWriter, date_literal, decimal_text, iri, lit
 from graphkit.namespaces import (
     AMOUNT_KIND, COUNTRY, CURRENCY, EVIDENCE, GRAPH, MCN, ORG, ORGANISATION, ORGTYPE, PARTICIPATION, PLACE,
-    PROJECT, ROLE, SOURCE, dataset_graph,
+    PROJECT, ROLE, SOURCE, dataset_graph, name_key,
 )
 from graphkit.resolve import Match, Resolution
 
@@ -125,6 +125,7 @@ class DatasetMapper:
     spellings: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     projects: set[str] = field(default_factory=set)
     participations: set[str] = field(default_factory=set)
+    keys: dict[str, set[str]] = field(default_factory=dict)   # name keys written per organisation
 
     def __post_init__(self) -> None:
         self.graph = iri(str(dataset_graph(self.info.name)))
@@ -201,6 +202,9 @@ class DatasetMapper:
         pid = f"{project_slug}--{match.org}--{role}"
         node = iri(str(PARTICIPATION[pid]))
         org = iri(str(ORGANISATION[match.org]))
+        if name_key(name) not in self.keys.setdefault(match.org, set()):
+            self.keys[match.org].add(name_key(name))
+            self.add(org, m("nameKey"), lit(name_key(name)))
         if pid in self.participations:
             self.add(node, m("nameAsWritten"), lit(name))
             return 0
@@ -243,6 +247,12 @@ class DatasetMapper:
                 if spelling.casefold() not in seen and spelling.casefold() not in seed_labels:
                     seen.add(spelling.casefold())
                     self.add(node, ALT, lit(spelling))
+                    if name_key(spelling) not in self.keys.setdefault(slug, set()):
+                        self.keys[slug].add(name_key(spelling))
+                        self.add(node, m("nameKey"), lit(name_key(spelling)))
+            if name_key(label) not in self.keys.setdefault(slug, set()):
+                self.keys[slug].add(name_key(label))
+                self.add(node, m("nameKey"), lit(name_key(label)))
             kinds = self.kinds.get(slug)
             if kinds:
                 kind = sorted(kinds, key=lambda k: (-kinds[k], KIND_PRIORITY.index(k) if k in KIND_PRIORITY else 99))[0]
