@@ -120,3 +120,24 @@ def test_the_build_stores_one_name_key_per_distinct_name(store):
     # in the registry: the keys of the name, acronym and aliases and of every name a page writes
     rows = store.select("SELECT DISTINCT ?key WHERE { organisation:iscos-piemonte mcn:nameKey ?key } ORDER BY ?key").rows
     assert [r[0].value for r in rows] == ["associazione iscos-cisl piemonte", "iscos", "iscos piemonte"]
+
+
+def test_the_documented_update_adds_the_keys_the_build_stores(built):
+    # decision 0013 gives a SPARQL Update for graphs built by other tools; it must add the same keys
+    import re
+    from pathlib import Path
+
+    import pyoxigraph as ox
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "decisions"
+           / "0013-organisations-are-found-by-a-stored-name-key.md").read_text(encoding="utf-8")
+    update = re.search(r"```sparql\n(.*?)```", doc, re.S).group(1)
+    store = ox.Store()
+    store.load(path=str(built / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    key = ox.NamedNode("https://w3id.org/graphkit/mcn#nameKey")
+    built_keys = {(q.subject, q.object) for q in store.quads_for_pattern(None, key, None)}
+    for q in list(store.quads_for_pattern(None, key, None)):
+        store.remove(q)
+    store.update(update)
+    assert {(q.subject, q.object) for q in store.quads_for_pattern(None, key, None)} == built_keys
+    assert len(built_keys) > 83      # every organisation has its name's key, many more than one
