@@ -191,7 +191,7 @@ def task_rdflib(a: argparse.Namespace) -> dict[str, Any]:
 
 def task_network(a: argparse.Namespace) -> dict[str, Any]:
     from graphkit import metrics
-    from graphkit.maps import write_map
+    from graphkit.maps import reduce_network, write_map
     from graphkit.network import organisation_network
 
     store, load = _open(a)
@@ -223,7 +223,7 @@ def task_network(a: argparse.Namespace) -> dict[str, Any]:
     # the map: the whole network up to TOP_MAP_NODES organisations; above, those of highest
     # weighted degree, and with --backbone each keeps only its strongest links (tooltips: 20 projects)
     t = time.perf_counter()
-    m = map_subgraph(g, TOP_MAP_NODES, a.backbone) if g.number_of_nodes() > TOP_MAP_NODES else g
+    m = reduce_network(g, TOP_MAP_NODES, a.backbone) if g.number_of_nodes() > TOP_MAP_NODES else g
     out["map_reduce_seconds"] = time.perf_counter() - t
     out["map_nodes"], out["map_edges"] = m.number_of_nodes(), m.number_of_edges()
     signal.alarm(a.timeout)
@@ -238,46 +238,6 @@ def task_network(a: argparse.Namespace) -> dict[str, Any]:
     finally:
         signal.alarm(0)
     return out
-
-
-def map_subgraph(g, max_nodes: int, backbone: int = 0, items: int = 20):
-    """The ``max_nodes`` organisations of highest weighted degree; with ``backbone`` > 0 only each
-    one's ``backbone`` strongest links (ties by name) and at most ``items`` projects per tooltip,
-    and only the projects those name in the map's catalogue (a browser draws a few thousand
-    links, not the hundreds of thousands between hubs)."""
-    import networkx as nx
-
-    wd = dict(g.degree(weight="weight"))
-    keep = sorted(g.nodes, key=lambda n: (-wd[n], n))[:max_nodes]
-    sub = g.subgraph(keep)
-    if not backbone:
-        m = sub.copy()
-        m.graph.update(g.graph)
-        return m
-    edges = set()
-    for n in keep:
-        best = sorted(sub[n].items(), key=lambda kv: (-kv[1].get("weight", 1), kv[0]))[:backbone]
-        edges.update(tuple(sorted((n, other))) for other, _ in best)
-    m = nx.Graph()
-    m.graph.update(g.graph)
-    used: set[str] = set()
-    for n in keep:
-        d = dict(g.nodes[n])
-        for key in ("participations", "evidence"):
-            d[key] = list(d.get(key, []))[:items]
-        for key in ("projects", "project_labels"):
-            d[key] = list(d.get(key, []))[:items]
-        used.update(d["projects"])
-        m.add_node(n, **d)
-    for a_, b_ in sorted(edges):
-        d = dict(g.edges[a_, b_])
-        d["projects"] = list(d.get("projects", []))[:items]
-        d["project_labels"] = list(d.get("project_labels", []))[:items]
-        d["roles"] = {p: r for p, r in d.get("roles", {}).items() if p in d["projects"]}
-        used.update(d["projects"])
-        m.add_edge(a_, b_, **d)
-    m.graph["projects"] = {p: v for p, v in g.graph.get("projects", {}).items() if p in used}
-    return m
 
 
 def task_browser(a: argparse.Namespace) -> dict[str, Any]:

@@ -542,8 +542,13 @@ def network(projection, fund, year, start, end, roles, place, level, origins, se
                    "layout is computed here and never moves).")
 @click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also save a PNG of the map opened in headless Chromium.")
+@click.option("--top", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Draw only the N nodes of highest weighted degree (0: all).")
+@click.option("--backbone", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Draw only each node's K strongest links (0: all); with --top 5000 --backbone 3 a "
+                   "network of 100,000 projects opens in about 4 s.")
 def map_cmd(projection, fund, year, start, end, roles, place, level, origins, seed, build_dir, endpoint,
-            default_graph, sources, size_by, out_path, title, physics, screenshot) -> None:
+            default_graph, sources, size_by, out_path, title, physics, screenshot, top, backbone) -> None:
     """Write an interactive map of a network: one self-contained HTML page that works offline.
 
     Colour by organisation type, shape by kind, size by a metric, line width by shared
@@ -554,14 +559,20 @@ def map_cmd(projection, fund, year, start, end, roles, place, level, origins, se
 
     Example: graphkit map --fund FAMI --year 2017 --size-by betweenness --out build/maps/fami-2017.html
     """
-    from graphkit.maps import DEFAULT_MAPS, default_name, write_map
+    from graphkit.maps import DEFAULT_MAPS, default_name, reduce_network, write_map
 
     g = _projection(projection, fund, year, start, end, roles, place, level, origins, build_dir, endpoint,
                     default_graph, sources)
     path = out_path or DEFAULT_MAPS / default_name(projection, g.graph.get("filters", {}))
+    if top or backbone:
+        g = reduce_network(g, top=top, backbone=backbone)
+        red = g.graph["reduced"]
+        click.echo(f"reduced to {red['nodes']} of {red['of_nodes']} nodes and {red['edges']} of "
+                   f"{red['of_edges']} links", err=True)
     if g.number_of_edges() > 20_000:
         click.echo(f"note: {g.number_of_edges()} links make a slow page (about 9 s to open 64,000 here); "
-                   "filter (--roles lead,partner, --fund, --year) or export to Gephi (graphkit export)", err=True)
+                   "filter (--roles lead,partner, --fund, --year), reduce (--top 5000 --backbone 3) "
+                   "or export to Gephi (graphkit export)", err=True)
     click.echo("… laying out and writing the map", err=True)
     try:
         write_map(g, path, title=title, size_by=size_by, seed=seed, physics=physics)

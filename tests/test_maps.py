@@ -332,3 +332,29 @@ def test_map_command_writes_the_page_the_index_and_a_screenshot(built, tmp_path)
     assert shot.read_bytes()[:4] == b"\x89PNG"
     res = CliRunner().invoke(main, ["map", "--build", str(built), "--out", str(tmp_path / "x.txt")])
     assert res.exit_code == 3
+
+
+def test_a_reduced_map_keeps_the_top_nodes_and_their_strongest_links(built, store, tmp_path):
+    from graphkit.maps import reduce_network
+
+    g = organisation_network(store)
+    m = reduce_network(g, top=4, backbone=1)
+    # the four of highest weighted degree; each keeps its strongest link among the four
+    # (ties broken by id), so 4 nodes and the union of their choices
+    assert sorted(m.nodes) == ["organisation:cicsene", "organisation:cop", "organisation:iscos-piemonte",
+                               "organisation:rete"]
+    # all four are linked by 3 shared projects: CICSENE picks COP (first by id), the others CICSENE
+    assert sorted(tuple(sorted((a, b))) + (w,) for a, b, w in m.edges(data="weight")) == [
+        ("organisation:cicsene", "organisation:cop", 3),
+        ("organisation:cicsene", "organisation:iscos-piemonte", 3),
+        ("organisation:cicsene", "organisation:rete", 3)]
+    assert m.graph["reduced"] == {"nodes": 4, "of_nodes": 73, "edges": 3, "of_edges": 972,
+                                  "top": 4, "backbone": 1, "items": 20}
+    page = render_map(m)
+    assert "<b>Reduced</b>: 4 of 73 nodes (highest weighted degree); " in page
+    res = CliRunner().invoke(main, ["map", "--build", str(built), "--top", "10", "--backbone", "2",
+                                    "--out", str(tmp_path / "top.html")])
+    assert res.exit_code == 0, res.output
+    assert "reduced to 10 of 73 nodes and 16 of 972 links" in res.output
+    assert "10 of 73 nodes (highest weighted degree); 16 of 972 links (each node&#x27;s 2 strongest)" in (
+        tmp_path / "top.html").read_text(encoding="utf-8")
