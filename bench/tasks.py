@@ -200,10 +200,11 @@ def task_network(a: argparse.Namespace) -> dict[str, Any]:
     g = organisation_network(store)
     out["projection_seconds"] = time.perf_counter() - t
     out["nodes"], out["edges"] = g.number_of_nodes(), g.number_of_edges()
-    # the pair counts alone, aggregated in SPARQL (queries/network/organisation-pairs.rq)
+    # the pair counts alone, aggregated in SPARQL: the query the projection runs without a role
+    # filter (queries/network/organisation-pairs-any-role.rq)
     from graphkit.network import Filters, _filtered
 
-    text, binds = _filtered("organisation-pairs", Filters(), ("role_a", "role_b"))
+    text, binds = _filtered("organisation-pairs-any-role", Filters(), ("role_a", "role_b"))
     t = time.perf_counter()
     pairs = store.select(text, binds)
     out["pairs_query_seconds"] = time.perf_counter() - t
