@@ -676,9 +676,10 @@ def place_network(store: GraphStore, filters: Filters | None = None, *, level: s
         g.add_node(pl, **info)
     text, binds = _filtered("place-pairs", filters, (),
                             {"a": _link_pattern("a", level, origins), "b": _link_pattern("b", level, origins)})
+    projects_at = {pl: frozenset(ps) for pl, ps in by_place.items()}     # once, not per pair
     for r in sorted(_select(store, "place-pairs", binds, text), key=lambda r: (_value(r["a"]), _value(r["b"]))):
         a, b, shared = _value(r["a"]), _value(r["b"]), int(r["shared"].value)
-        common = sorted(set(g.nodes[a]["projects"]) & set(g.nodes[b]["projects"]),
+        common = sorted(projects_at.get(a, frozenset()) & projects_at.get(b, frozenset()),
                         key=lambda p: (pcat.get(p, {}).get("start") or "", p))
         if len(common) != shared:
             raise NetworkError(f"places {a} - {b}: the store counts {shared} projects but lists {len(common)}")
