@@ -567,9 +567,6 @@ def organisation_network(store: GraphStore, filters: Filters | None = None) -> n
     # computed once, not per pair: a hub of 100,000 projects has tens of thousands of partners
     pcat = cat.projects()
     order = {p: (pcat.get(p, {}).get("start") or "", p) for p in {p for _, p, _ in parts}}
-    label = {p: pcat.get(p, {}).get("label", p) for p in order}
-    start_of = {p: pcat[p]["start"] for p in order if p in pcat and pcat[p]["start"]}
-    end_of = {p: pcat[p]["end"] for p in order if p in pcat and pcat[p]["end"]}
     projects_of = {o: frozenset(p for p, _ in ps) for o, ps in by_org.items()}
     for roles in roles_of.values():
         roles.sort()
@@ -581,11 +578,11 @@ def organisation_network(store: GraphStore, filters: Filters | None = None) -> n
         if len(common) != shared:
             raise NetworkError(f"pair {a} - {b}: the store counts {shared} shared projects but lists {len(common)} "
                                "(a truncated or inconsistent answer)")
-        starts = [start_of[p] for p in common if p in start_of]
-        ends = [end_of[p] for p in common if p in end_of]
-        g.add_edge(a, b, weight=shared, projects=common, project_labels=[label[p] for p in common],
+        start, end = _span(common, pcat)
+        g.add_edge(a, b, weight=shared, projects=common,
+                   project_labels=[pcat.get(p, {}).get("label", p) for p in common],
                    roles={p: {a: roles_of[(a, p)], b: roles_of[(b, p)]} for p in common},
-                   start=min(starts) if starts else None, end=max(ends) if ends else None)
+                   start=start, end=end)
     return g
 
 

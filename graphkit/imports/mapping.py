@@ -202,9 +202,7 @@ class DatasetMapper:
         pid = f"{project_slug}--{match.org}--{role}"
         node = iri(str(PARTICIPATION[pid]))
         org = iri(str(ORGANISATION[match.org]))
-        if name_key(name) not in self.keys.setdefault(match.org, set()):
-            self.keys[match.org].add(name_key(name))
-            self.add(org, m("nameKey"), lit(name_key(name)))
+        self._name_key(match.org, name)
         if pid in self.participations:
             self.add(node, m("nameAsWritten"), lit(name))
             return 0
@@ -222,6 +220,13 @@ class DatasetMapper:
         self.add(node, m("matchConfidence"), lit(f"{match.confidence:.2f}", "decimal"))
         self.add(node, m("matchMethod"), lit(match.method))
         return 1
+
+    def _name_key(self, slug: str, name: str) -> None:
+        """The organisation's look-up key of ``name`` (decision 0013), once per dataset."""
+        key = name_key(name)
+        if key not in self.keys.setdefault(slug, set()):
+            self.keys[slug].add(key)
+            self.add(iri(str(ORGANISATION[slug])), m("nameKey"), lit(key))
 
     # ------------------------------------------------------------------ organisations
 
@@ -247,12 +252,8 @@ class DatasetMapper:
                 if spelling.casefold() not in seen and spelling.casefold() not in seed_labels:
                     seen.add(spelling.casefold())
                     self.add(node, ALT, lit(spelling))
-                    if name_key(spelling) not in self.keys.setdefault(slug, set()):
-                        self.keys[slug].add(name_key(spelling))
-                        self.add(node, m("nameKey"), lit(name_key(spelling)))
-            if name_key(label) not in self.keys.setdefault(slug, set()):
-                self.keys[slug].add(name_key(label))
-                self.add(node, m("nameKey"), lit(name_key(label)))
+                    self._name_key(slug, spelling)
+            self._name_key(slug, label)
             kinds = self.kinds.get(slug)
             if kinds:
                 kind = sorted(kinds, key=lambda k: (-kinds[k], KIND_PRIORITY.index(k) if k in KIND_PRIORITY else 99))[0]
