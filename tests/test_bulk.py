@@ -259,3 +259,17 @@ def test_a_store_only_build_keeps_no_nquads(tmp_path):
     assert not (tmp_path / "g" / "dataset.nq").exists() and not (tmp_path / "g" / ".parts").exists()
     store = EmbeddedStore.from_build(tmp_path / "g")
     assert [r["project"] for r in plain_rows(run_query(store, "project-participants", {"project": "project:syn-0000002"}))]
+
+
+def test_weights_only_projection_equals_the_full_one_on_a_thousand_projects(seeds_and_synth):
+    # hubs in many projects, organisations in one: the sparse pair count must agree with SPARQL's
+    from test_network import _same_weights
+
+    from graphkit.network import Filters, organisation_network, resolve_filters
+
+    mixed = EmbeddedStore.from_build(seeds_and_synth)
+    for filters in (Filters(), resolve_filters(mixed, roles="lead,partner"), Filters.of_year(2015)):
+        full = organisation_network(mixed, filters)
+        weights = organisation_network(mixed, filters, detail="weights")
+        _same_weights(full, weights)
+        assert full.number_of_edges() > 1000

@@ -235,3 +235,42 @@ def test_pairs_through_the_shortcut_equal_pairs_through_participations(store):
     everything = pairs("organisation-pairs-any-role", Filters())
     assert ("organisation:cicsene", "organisation:cop", 3) in everything   # Khouribga, IMPRA, DISCORSI
     assert len(everything) == organisation_network(store).number_of_edges()
+
+
+def _same_weights(full, weights) -> None:
+    """The weights-only projection has the full one's nodes and weighted links, in the same order."""
+    assert list(weights.nodes) == list(full.nodes)
+    assert list(weights.edges(data="weight")) == list(full.edges(data="weight"))
+    assert all(set(d) == {"weight"} and type(d["weight"]) is int for *_, d in weights.edges(data=True))
+    for n, d in weights.nodes(data=True):
+        f = full.nodes[n]
+        assert {k: d[k] for k in ("label", "type", "country", "region", "aliases", "roles")} == {
+            k: f[k] for k in ("label", "type", "country", "region", "aliases", "roles")}, n
+        assert d["projects"] == sorted(f["projects"]), n
+
+
+def test_weights_only_projection_equals_the_full_one(store):
+    for filters in (Filters(), resolve_filters(store, fund="FAMI", roles="lead,partner"), Filters.of_year(2013),
+                    resolve_filters(store, place="Piemonte"), Filters.of_year(1990)):
+        _same_weights(organisation_network(store, filters), organisation_network(store, filters, detail="weights"))
+    w = organisation_network(store, detail="weights")
+    assert (w.graph["detail"], w.graph["project_count"]) == ("weights", 5)
+    assert w.edges["organisation:cicsene", "organisation:cop"] == {"weight": 3}
+    assert w.nodes["organisation:cop"]["projects"] == ["project:discorsi", "project:impra", "project:khouribga"]
+    assert w.nodes["organisation:cop"]["roles"] == ["lead", "promoter"]
+    assert organisation_network(store, Filters.of_year(1990), detail="weights").number_of_nodes() == 0
+    with pytest.raises(NetworkError, match="unknown detail 'edges'"):
+        organisation_network(store, detail="edges")
+
+
+def test_export_weights_only(built, tmp_path):
+    out = tmp_path / "org.csv"
+    res = CliRunner().invoke(main, ["export", "--build", str(built), "--format", "csv", "--detail", "weights",
+                                    "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    import csv
+
+    with (tmp_path / "org-edges.csv").open(encoding="utf-8") as fh:
+        edges = {(r["source"], r["target"]): r for r in csv.DictReader(fh)}
+    assert edges["organisation:cicsene", "organisation:cop"]["weight"] == "3"
+    assert "projects" not in edges["organisation:cicsene", "organisation:cop"]

@@ -38,15 +38,32 @@ METRICS: dict[str, tuple[str, Callable[[nx.Graph, int, str], dict[Hashable, Any]
     "component": ("component", lambda g, seed, group: component_of(g), False),
 }
 GROUPS = ("country", "region")
-# Above this many nodes the table's betweenness is estimated from BETWEENNESS_SAMPLE sources
-# (seeded); measured here: exact takes ~1 s at 300 organisations, 140 s at 1,549 (64,000 links).
+# Above this many nodes the table's betweenness is estimated from a seeded sample of sources
+# (Brandes and Pich). Each source costs one shortest-path search over every link (measured here:
+# about 2 µs per link weighted, 2.8 s per source at 1.4 million links), so the sample shrinks as
+# the links grow, to keep the whole estimate near BETWEENNESS_LINK_BUDGET link visits: 200
+# sources up to 75,000 links, 10 from 1.5 million (docs/networks.md says how rough that is).
+# Exact took ~1 s at 300 organisations, 140 s at 1,549 (64,000 links).
 BETWEENNESS_EXACT_MAX = 500
 BETWEENNESS_SAMPLE = 200
+BETWEENNESS_MIN_SAMPLE = 10
+BETWEENNESS_LINK_BUDGET = 15_000_000
 
 
 def betweenness_sample(g: nx.Graph) -> int | None:
-    """``None`` (exact) for graphs up to BETWEENNESS_EXACT_MAX nodes, else BETWEENNESS_SAMPLE."""
-    return None if g.number_of_nodes() <= BETWEENNESS_EXACT_MAX else BETWEENNESS_SAMPLE
+    """``None`` (exact) for graphs up to BETWEENNESS_EXACT_MAX nodes; else the number of sources:
+    BETWEENNESS_SAMPLE, fewer on graphs with many links (BETWEENNESS_LINK_BUDGET / links), at
+    least BETWEENNESS_MIN_SAMPLE.
+
+    >>> betweenness_sample(nx.path_graph(10)), betweenness_sample(nx.path_graph(1000))
+    (None, 200)
+    >>> betweenness_sample(nx.barabasi_albert_graph(2000, 100, seed=1))   # 190,000 links
+    78
+    """
+    if g.number_of_nodes() <= BETWEENNESS_EXACT_MAX:
+        return None
+    by_links = BETWEENNESS_LINK_BUDGET // max(g.number_of_edges(), 1)
+    return max(BETWEENNESS_MIN_SAMPLE, min(BETWEENNESS_SAMPLE, by_links))
 
 
 def compute(g: nx.Graph, name: str, seed: int = 0, group: str = "country") -> dict[Hashable, Any]:
@@ -101,6 +118,7 @@ def edge_table(g: nx.Graph) -> list[dict[str, Any]]:
     return rows
 
 
-__all__ = ["METRICS", "GROUPS", "BETWEENNESS_EXACT_MAX", "BETWEENNESS_SAMPLE", "betweenness_sample", "compute", "node_table", "edge_table", "degree", "weighted_degree", "betweenness",
+__all__ = ["METRICS", "GROUPS", "BETWEENNESS_EXACT_MAX", "BETWEENNESS_SAMPLE", "BETWEENNESS_MIN_SAMPLE",
+           "BETWEENNESS_LINK_BUDGET", "betweenness_sample", "compute", "node_table", "edge_table", "degree", "weighted_degree", "betweenness",
            "distances", "brokerage", "brokerage_roles", "bridged_pairs", "communities", "community_of",
            "modularity", "components", "component_of"]
