@@ -77,12 +77,13 @@ def task_build(a: argparse.Namespace) -> dict[str, Any]:
             phases.append((message, time.perf_counter() - t0))
 
     s = build(a.data, a.out, add_data=a.add_data or (), docs=False, progress=progress, store=a.store,
-              nquads=not a.no_nquads)
+              nquads=not a.no_nquads, store_checks=not a.no_store_checks)
     total = time.perf_counter() - t0
     steps = {}
     for (name, start), (_, end) in zip(phases, phases[1:] + [("end", total)]):
         steps[name] = round(end - start, 3)
     return {"seconds": total, "steps": steps, "triples": s.triples, "projects": s.projects,
+            "store_checks": not a.no_store_checks,
             "organisations": s.organisations, "participations": s.participations,
             "nquads_bytes": (Path(a.out) / "dataset.nq").stat().st_size if not a.no_nquads else None,
             "store_bytes": sum(f.stat().st_size for f in (Path(a.out) / "store").rglob("*") if f.is_file())}
@@ -288,6 +289,7 @@ def main(argv: list[str] | None = None) -> None:
     b.add_argument("--out", required=True)
     b.add_argument("--store", default="disk")
     b.add_argument("--no-nquads", action="store_true")
+    b.add_argument("--no-store-checks", action="store_true")
     for name in ("load", "queries", "rdflib", "network"):
         p = sub.add_parser(name)
         p.add_argument("--nq")

@@ -162,6 +162,7 @@ def build(
     store: str = "auto",
     imports: Sequence[Path | str] = (),
     nquads: bool = True,
+    store_checks: bool = True,
 ) -> Summary:
     """Build the graph from the records in ``data_dir`` into ``out_dir``.
 
@@ -170,7 +171,8 @@ def build(
     (``add_data``: e.g. synthetic or imported records beside the curated ones), are built by the
     streaming build (:mod:`graphkit.streambuild`), which also writes an on-disk Oxigraph store
     (``store``: ``auto`` keeps it from a million quads on, ``disk`` always, ``none`` never;
-    ``nquads=False`` with ``store="disk"`` keeps the store without ``dataset.nq``).
+    ``nquads=False`` with ``store="disk"`` keeps the store without ``dataset.nq``;
+    ``store_checks=False`` skips the violation checks on the whole store, for huge builds).
 
     ``imports`` are graphs written by ``graphkit import`` (``build/imports/*/graph.nq``), added to
     the outputs of the curated build (:mod:`graphkit.imports.combine`).
@@ -187,7 +189,8 @@ def build(
         from graphkit.streambuild import build_streaming
 
         return build_streaming([data_dir, *map(Path, add_data)], out_dir, ontology_dir=ontology_dir, docs=docs,
-                               progress=progress, store=store, nquads=nquads)
+                               progress=progress, store=store, nquads=nquads,
+                               store_checks=store_checks)
     progress("reading and validating records")
     recs = load_records(data_dir, ontology_dir=ontology_dir)
     progress("mapping records to RDF")

@@ -273,3 +273,39 @@ def test_weights_only_projection_equals_the_full_one_on_a_thousand_projects(seed
         weights = organisation_network(mixed, filters, detail="weights")
         _same_weights(full, weights)
         assert full.number_of_edges() > 1000
+
+
+def test_no_store_checks_skips_only_the_whole_store_checks(tmp_path, monkeypatch):
+    import graphkit.streambuild as sb
+    from graphkit.build import BuildFailed
+
+    synthesize(10, 4, out_dir=tmp_path / "s")
+    calls = []
+
+    def fake_checks(store, query_dir=None):      # a store check that finds one fault
+        calls.append(len(store))
+        return {"participation-without-evidence-violation": ["participation=participation:x"]}
+
+    monkeypatch.setattr(sb, "violation_checks", fake_checks)
+    with pytest.raises(BuildFailed, match="participation-without-evidence-violation"):
+        build(tmp_path / "s", tmp_path / "g1", docs=False, store="disk")
+    assert len(calls) == 1 and not (tmp_path / "g1").exists()        # nothing half-written
+    res = CliRunner().invoke(main, ["build", "--data", str(tmp_path / "s"), "--out", str(tmp_path / "g2"),
+                                    "--no-docs", "--store", "disk", "--no-store-checks"])
+    assert res.exit_code == 0, res.output
+    assert len(calls) == 1                                             # not called again
+    report = (tmp_path / "g2" / "shacl-report.txt").read_text(encoding="utf-8")
+    assert report.splitlines()[0].endswith(
+        "Every *-violation.rq check ran on the whole dataset: skipped (--no-store-checks); run them on the store "
+        "with `graphkit query NAME --out OUT`: organisation-name-collision-violation, "
+        "participation-unknown-role-violation, participation-without-evidence-violation, "
+        "project-active-period-violation.")
+    res = CliRunner().invoke(main, ["query", "participation-without-evidence-violation", "--out", str(tmp_path / "g2"),
+                                    "--format", "csv"])
+    assert (res.exit_code, res.output.splitlines()) == (0, ["participation"])
+    # the records are still validated: a broken record fails the build with the flag too
+    bad = tmp_path / "s" / "projects.jsonl"
+    bad.write_text(bad.read_text(encoding="utf-8").replace('"syn-0000002"', '"syn 2"', 1), encoding="utf-8")
+    res = CliRunner().invoke(main, ["build", "--data", str(tmp_path / "s"), "--out", str(tmp_path / "g3"),
+                                    "--no-docs", "--no-store-checks"])
+    assert res.exit_code == 1 and "projects.jsonl" in res.output and not (tmp_path / "g3").exists()
