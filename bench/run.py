@@ -9,12 +9,14 @@ One command::
 For each N it generates synthetic records (``graphkit synth``), then measures, each step in its
 own process (wall time, and peak memory from the operating system through ``os.wait4``):
 
-- build: records -> validated -> N-Quads -> the on-disk Oxigraph store (the streaming build);
+- build: records -> validated -> N-Quads -> the on-disk Oxigraph store (the streaming build;
+  from ``--store-checks-max`` projects on without the whole-store checks, which are then timed
+  with the named queries);
 - load: the built N-Quads into an in-memory Oxigraph store;
 - every named query (median of ``--repeats`` runs, rows turned into plain values as
   ``graphkit query`` does) on the in-memory store and on the on-disk store;
-- the organisation-organisation projection (pair counts aggregated in SPARQL), the metrics,
-  the map (the whole network, or its 5,000 organisations of highest weighted degree), and the
+- the organisation-organisation projection, with weights only (pairs by a sparse product) and
+  in full (pair counts aggregated in SPARQL, every link's details), the metrics, the map (the whole network, or its 5,000 organisations of highest weighted degree), and the
   map opened in headless Chromium (seconds until drawn, then a filter);
 - the same named queries on rdflib's in-memory engine, for N up to ``--rdflib-max``, each cut
   at ``--rdflib-timeout`` seconds (reported as "> T s"), with the ratio to Oxigraph.
@@ -255,6 +257,9 @@ def markdown(results: dict[str, Any]) -> str:
                    f"| {nw.get('map_nodes', '–')} / {nw.get('map_edges', '–')} | {_s(nw.get('map_seconds'))} "
                    f"| {nw.get('map_bytes', 0) / 1e6:.1f} | {_s(br.get('open_seconds'))} | {_s(br.get('filter_seconds'))} |"
                    if "nodes" in nw else f"| {r['projects']:,} | {nw.get('error', '–')} |")
+    again = [f"{r['projects']:,} on {r['network_measured']}" for r in sizes if r.get("network_measured")]
+    if again:
+        out += ["", "Measured again with `--only-network` (same records): " + "; ".join(again) + "."]
     out += ["", "### Targets", "", *targets(results), ""]
     return "\n".join(out)
 
@@ -367,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backbone", type=int, default=3,
                     help="above 5,000 organisations the map keeps each one's K strongest links (0: all)")
     ap.add_argument("--no-browser", action="store_true", help="do not open the map in Chromium")
+    ap.add_argument("--only-network", action="store_true",
+                    help="measure again only the network and map steps of --sizes, keeping the other figures "
+                         "of the --include results (after a change to the projection or the metrics)")
     ap.add_argument("--store-checks-max", type=int, default=500_000,
                     help="from this N on, build with --no-store-checks (the checks are then timed as named queries)")
     ap.add_argument("--work", default=str(ROOT / "build" / "bench"), help="working folder")
@@ -380,18 +388,52 @@ def main(argv: list[str] | None = None) -> int:
                                "lookup_queries": _lookup_names()}
     for path in a.include:
         earlier = json.loads(Path(path).read_text(encoding="utf-8"))
-        results["sizes"] += [r for r in earlier["sizes"] if r["projects"] not in sizes]
+        results["sizes"] += [r for r in earlier["sizes"] if r["projects"] not in sizes or a.only_network]
         results.setdefault("earlier_runs", []).append({"file": path, "machine": earlier["machine"]})
     results["sizes"].sort(key=lambda r: r["projects"])
     log(f"machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, {results['machine']['memory']}")
     if not sizes:
         write_results(results, Path(a.work), None if a.no_docs else DOC)
+    if a.only_network:
+        by_n = {r["projects"]: r for r in results["sizes"]}
+        for n in sizes:
+            if n not in by_n:
+                ap.error(f"--only-network: no earlier result for {n:,} projects (give it with --include)")
+        for n in sizes:
+            measure_network(n, a, by_n[n])
+            write_results(results, Path(a.work), None if a.no_docs else DOC)
+        print(markdown(results), flush=True)
+        return 0
     for n in sizes:
         results["sizes"].append(measure(n, a))
         results["sizes"].sort(key=lambda r: r["projects"])
         write_results(results, Path(a.work), None if a.no_docs else DOC)
         print(markdown(results), flush=True)
     return 0
+
+
+def measure_network(n: int, a: argparse.Namespace, r: dict[str, Any]) -> dict[str, Any]:
+    """Measure again only the network and browser steps of size ``n`` (``--only-network``), on the
+    same records (same seed), built without a store; the other figures of ``r`` are kept."""
+    work = Path(a.work) / f"n{n}"
+    records, graph = work / "records", work / "graph-nq"
+    log(f"N = {n:,}: the network steps again (records and N-Quads only)")
+    run_task(["synth", "--projects", str(n), "--seed", str(a.seed), "--out", str(records)])
+    b = run_task(["build", "--data", str(records), "--out", str(graph), "--store", "none"])
+    if "error" in b:
+        r["network"] = {"error": b["error"]}
+        return r
+    r["network"] = run_task(["network", "--nq", str(graph / "dataset.nq"), "--timeout", str(a.metric_timeout),
+                             "--map-out", str(work / "map.html"), "--backbone", str(a.backbone)],
+                            timeout=a.network_timeout)
+    r.pop("browser", None)
+    if not a.no_browser and r["network"].get("map_path") and shutil.which("chromium"):
+        r["browser"] = run_task(["browser", "--map", r["network"]["map_path"], "--timeout", "120"], timeout=300)
+    r["network_measured"] = time.strftime("%Y-%m-%d %H:%M")
+    if not a.keep:
+        shutil.rmtree(records, ignore_errors=True)
+        shutil.rmtree(graph, ignore_errors=True)
+    return r
 
 
 def _query_names() -> list[str]:

@@ -174,6 +174,11 @@ def test_projections_are_the_same_from_a_remote_sparql_server(store, built):
             here, there = project(store, projection, filters), project(remote, projection, filters)
             assert sorted(here.nodes(data=True)) == sorted(there.nodes(data=True)), projection
             assert sorted(here.edges(data=True)) == sorted(there.edges(data=True)), projection
+        filters = resolve_filters(store, fund="FAMI", roles="lead,partner")
+        here, there = (organisation_network(s, filters, detail="weights") for s in (store, remote))
+        assert list(here.nodes(data=True)) == list(there.nodes(data=True))
+        assert list(here.edges(data=True)) == list(there.edges(data=True))
+        assert here.number_of_edges() == 44      # as the full projection (FAMI, lead or partner)
     finally:
         stop(proc)
 
