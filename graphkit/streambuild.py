@@ -11,7 +11,8 @@ rdflib; this one never does:
    record and line, and field) and, while no problem has been seen, mapped to N-Quads lines
    (:mod:`graphkit.nquads`, the same RDF as :mod:`graphkit.rdfmap`), written to
    ``dataset.nq``; the finished file is then bulk-loaded into the on-disk store ``store/``
-   (Oxigraph's loader parses it in several threads);
+   (Oxigraph's loader parses it in several threads), which is then compacted
+   (``Store.optimize``: fewer, larger files; queries on disk 1.3-6 times faster);
 3. any problem: nothing is written (the temporary folder is removed) and
    :class:`~graphkit.records.RecordsInvalid` lists them all;
 4. SHACL (pySHACL) validates a sample: every project of the YAML folders and the first
@@ -149,6 +150,14 @@ class _Output:
         self.parts_dir.rmdir()
         if self.error is not None:
             raise RuntimeError(f"loading the store failed: {self.error}") from self.error
+        # The loader leaves hundreds of overlapping files; compacted, the store is smaller and
+        # every query reads fewer of them (1M projects: 43 GB to 25 GB in 8 minutes; a hub's
+        # look-up 72 s to 12 s; docs/benchmarks.md).
+        progress("compacting the on-disk store")
+        try:
+            self.store.optimize()
+        except OSError as exc:
+            raise RuntimeError(f"compacting the store failed: {exc}") from exc
         store, self.store = self.store, None
         return store
 

@@ -309,3 +309,17 @@ def test_no_store_checks_skips_only_the_whole_store_checks(tmp_path, monkeypatch
     res = CliRunner().invoke(main, ["build", "--data", str(tmp_path / "s"), "--out", str(tmp_path / "g3"),
                                     "--no-docs", "--no-store-checks"])
     assert res.exit_code == 1 and "projects.jsonl" in res.output and not (tmp_path / "g3").exists()
+
+
+def test_the_store_is_compacted_before_the_checks(tmp_path):
+    # the loader leaves overlapping files; the build compacts them (Store.optimize) before the
+    # whole-store checks and before anyone queries the store (1M projects: a hub's look-up 72 s -> 12 s)
+    synthesize(10, 5, out_dir=tmp_path / "s")
+    steps: list[str] = []
+    build(tmp_path / "s", tmp_path / "g", docs=False, store="disk", progress=steps.append)
+    top = [m for m in steps if not m.startswith(" ")]
+    assert top[top.index("finishing the on-disk store"):] == [
+        "finishing the on-disk store", "compacting the on-disk store",
+        "running the SPARQL violation checks on the whole dataset"]
+    assert len(EmbeddedStore.from_build(tmp_path / "g")) == json.loads(
+        (tmp_path / "g" / "summary.json").read_text(encoding="utf-8"))["triples"]
