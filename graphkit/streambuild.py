@@ -261,11 +261,11 @@ def build_streaming(
     """Build the records of ``data_dirs`` (YAML or bulk folders) into ``out_dir``, streaming.
 
     ``nquads=False`` keeps no ``dataset.nq`` (only the on-disk store, ``store="disk"``): at a
-    million projects the file would be 27 GB beside a 44 GB store.
+    million projects the file would be 27 GB beside a 25 GB store (43 GB while loading).
 
     ``store_checks=False`` skips step 5, the ``*-violation.rq`` checks on the whole store: at a
-    million projects they take 10 of the 31 minutes and the build's peak memory (12.8 GiB against
-    about 6 GiB while loading, docs/benchmarks.md). Every record is still validated and the
+    million projects they took 10 minutes and the build's peak memory (12.8 GiB against
+    8.2 GiB while loading, docs/benchmarks.md). Every record is still validated and the
     SHACL sample still runs; the report says the checks were skipped, and each can be run on the
     finished store afterwards (``graphkit query participation-without-evidence-violation --out
     OUT``).
