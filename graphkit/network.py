@@ -517,13 +517,16 @@ def _graph_meta(g: nx.Graph, name: str, filters: Filters, cat: _Catalogue, proje
     })
 
 
+# the description of an organisation the catalogue does not describe (its label: the id's slug)
+_UNKNOWN_ORG: dict[str, Any] = {"label": None, "acronym": None, "kind": "organisation", "type": None,
+                                "type_label": None, "country": None, "country_label": None, "region": None,
+                                "region_label": None, "aliases": [], "based_in": None, "based_in_label": None,
+                                "parent": None}
+
+
 def _org_node(oid: str, cat: _Catalogue, parts: list[tuple[str, str]]) -> dict[str, Any]:
     """The attributes of an organisation node, given its selected (project, role) pairs."""
-    base = dict(cat.orgs().get(oid) or {"label": _slug(oid), "acronym": None, "kind": "organisation", "type": None,
-                                        "type_label": None,
-                                        "country": None, "country_label": None, "region": None,
-                                        "region_label": None, "aliases": [], "based_in": None,
-                                        "based_in_label": None, "parent": None})
+    base = dict(cat.orgs().get(oid) or dict(_UNKNOWN_ORG, label=_slug(oid)))
     base["aliases"] = list(base["aliases"])
     pcat = cat.projects()
     ev = cat.evidence()
@@ -616,8 +619,10 @@ def organisation_weights(store: GraphStore, filters: Filters | None = None) -> n
         res = store.select(text, binds)
     except QueryError as exc:
         raise NetworkError(f"network query participations: {exc}") from None
-    cols = [res.variables.index(v) for v in ("org", "project", "role")]
-    rows = (tuple(row[c] for c in cols) for row in res.rows) if res.variables != ["org", "project", "role"] else res.rows
+    rows = res.rows
+    if res.variables != ["org", "project", "role"]:      # bound filter variables are projected too
+        cols = [res.variables.index(v) for v in ("org", "project", "role")]
+        rows = (tuple(row[c] for c in cols) for row in res.rows)
     org_ix: dict[str, int] = {}
     proj_ix: dict[str, int] = {}
     org_terms: list[Any] = []
@@ -659,11 +664,8 @@ def organisation_weights(store: GraphStore, filters: Filters | None = None) -> n
     b.data[:] = 1
     orgs = [org_ids[i] for i in order]
     described = cat.orgs()
-    blank = {"label": None, "acronym": None, "kind": "organisation", "type": None, "type_label": None,
-             "country": None, "country_label": None, "region": None, "region_label": None, "aliases": [],
-             "based_in": None, "based_in_label": None, "parent": None}
     for k, oid in enumerate(orgs):
-        base = dict(described.get(oid) or dict(blank, label=_slug(oid)))
+        base = dict(described.get(oid) or dict(_UNKNOWN_ORG, label=_slug(oid)))
         base["aliases"] = list(base["aliases"])
         base["projects"] = sorted(proj_ids[j] for j in b.indices[b.indptr[k]:b.indptr[k + 1]].tolist())
         base["roles"] = sorted(role_slug[x] for x in role_iris[order[k]])
