@@ -16,7 +16,8 @@ own process (wall time, and peak memory from the operating system through ``os.w
 - every named query (median of ``--repeats`` runs, rows turned into plain values as
   ``graphkit query`` does) on the in-memory store and on the on-disk store;
 - the organisation-organisation projection, with weights only (pairs by a sparse product) and
-  in full (pair counts aggregated in SPARQL, every link's details), the metrics, the map (the whole network, or its 5,000 organisations of highest weighted degree), and the
+  in full (pair counts aggregated in SPARQL, every link's details), the metrics, the map (the
+  whole network, or its 5,000 organisations of highest weighted degree), and the
   map opened in headless Chromium (seconds until drawn, then a filter);
 - the same named queries on rdflib's in-memory engine, for N up to ``--rdflib-max``, each cut
   at ``--rdflib-timeout`` seconds (reported as "> T s"), with the ratio to Oxigraph.
@@ -432,7 +433,7 @@ def queries_one_by_one(store_args: list[str], a: argparse.Namespace) -> dict[str
 
 
 def measure_network(n: int, a: argparse.Namespace, r: dict[str, Any]) -> dict[str, Any]:
-    """Measure again only the network and browser steps of size ``n`` (``--only-network``), on the
+    """Measure again only the network and browser steps of size ``n`` (``--only network``), on the
     same records (same seed), built without a store; the other figures of ``r`` are kept."""
     work = Path(a.work) / f"n{n}"
     records, graph = work / "records", work / "graph-nq"

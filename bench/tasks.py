@@ -206,7 +206,6 @@ def task_network(a: argparse.Namespace) -> dict[str, Any]:
     g = organisation_network(store)
     out["projection_seconds"] = time.perf_counter() - t
     out["nodes"], out["edges"] = g.number_of_nodes(), g.number_of_edges()
-    out["weights_same"] = list(w.edges(data="weight")) == list(g.edges(data="weight"))
     # the pair counts alone, aggregated in SPARQL: the query the projection runs without a role
     # filter (queries/network/organisation-pairs-any-role.rq)
     from graphkit.network import Filters, _filtered

@@ -261,11 +261,16 @@ def _query_text(name: str) -> str:
         raise NetworkError(f"cannot read the network query {path}: {exc}") from None
 
 
-def _select(store: GraphStore, name: str, bindings: Mapping[str, Any], text: str | None = None) -> list[dict[str, Any]]:
+def _result(store: GraphStore, name: str, bindings: Mapping[str, Any], text: str | None = None):
+    """The answer of a network query (rows of terms); a failure names the query."""
     try:
-        return store.select(text if text is not None else _query_text(name), dict(bindings)).dicts()
+        return store.select(text if text is not None else _query_text(name), dict(bindings))
     except QueryError as exc:
         raise NetworkError(f"network query {name}: {exc}") from None
+
+
+def _select(store: GraphStore, name: str, bindings: Mapping[str, Any], text: str | None = None) -> list[dict[str, Any]]:
+    return _result(store, name, bindings, text).dicts()
 
 
 def _filter_patterns(filters: Filters, role_vars: Sequence[str] = ("role",),
@@ -615,10 +620,7 @@ def organisation_weights(store: GraphStore, filters: Filters | None = None) -> n
     filters = filters or Filters()
     cat = _Catalogue(store)
     text, binds = _filtered("participations", filters)
-    try:
-        res = store.select(text, binds)
-    except QueryError as exc:
-        raise NetworkError(f"network query participations: {exc}") from None
+    res = _result(store, "participations", binds, text)
     rows = res.rows
     if res.variables != ["org", "project", "role"]:      # bound filter variables are projected too
         cols = [res.variables.index(v) for v in ("org", "project", "role")]

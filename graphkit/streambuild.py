@@ -224,25 +224,29 @@ def _sample_records(recs: Records, projects: list) -> Records:
     return sample
 
 
-def violation_query_names(query_dir: Path | None = None) -> list[str]:
-    """The names of the ``*-violation.rq`` named queries (the checks of step 5), sorted."""
-    from graphkit.queries import QUERY_DIR
+def _violation_queries(query_dir: Path | None = None) -> list:
+    """The ``*-violation.rq`` named queries: the checks of step 5."""
+    from graphkit.queries import QUERY_DIR, list_queries
 
-    return sorted(q.stem for q in (query_dir or QUERY_DIR).glob("*-violation.rq"))
+    return [q for q in list_queries(query_dir or QUERY_DIR) if q.name.endswith("-violation")]
+
+
+def violation_query_names(query_dir: Path | None = None) -> list[str]:
+    """The names of the checks of step 5, sorted."""
+    return sorted(q.name for q in _violation_queries(query_dir))
 
 
 def violation_checks(store, query_dir: Path | None = None) -> dict[str, list[str]]:
     """Rows of every ``*-violation.rq`` named query on ``store`` (an Oxigraph store), by query."""
-    from graphkit.queries import QUERY_DIR, list_queries, plain_rows
+    from graphkit.queries import plain_rows
     from graphkit.store import EmbeddedStore
 
     es = EmbeddedStore.__new__(EmbeddedStore)
     es.store, es.on_disk = store, True
     out = {}
-    for q in list_queries(query_dir or QUERY_DIR):
-        if q.name.endswith("-violation"):
-            res = es.select(q.text)
-            out[q.name] = [", ".join(f"{k}={v}" for k, v in row.items()) for row in plain_rows(res)]
+    for q in _violation_queries(query_dir):
+        res = es.select(q.text)
+        out[q.name] = [", ".join(f"{k}={v}" for k, v in row.items()) for row in plain_rows(res)]
     return out
 
 
