@@ -98,7 +98,7 @@ def execute(store: Any, job: Job) -> Answer:
         if isinstance(result, ox.QuerySolutions):
             fmt = negotiate("results", job.accept, job.format)
             variables = [v.value for v in result.variables]
-            rows = (tuple(sol[v] for v in variables) for sol in result)
+            rows = (tuple(sol) for sol in result)   # values in the order of the variables
             w = write_select(variables, rows, fmt, job.max_rows)
         elif isinstance(result, ox.QueryBoolean):
             w = write_boolean(bool(result), negotiate("results", job.accept, job.format))

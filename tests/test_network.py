@@ -268,6 +268,47 @@ def test_weights_only_projection_equals_the_full_one(store):
         organisation_network(store, detail="edges")
 
 
+def test_links_through_the_shortcut_equal_the_participations(store):
+    # without a role filter the weights-only projection reads the organisation-project links
+    # through mcn:participatesIn and the roles per organisation apart; both must give what the
+    # participations give, for every filter
+    from graphkit.network import _columns, _filtered, _result, _value
+
+    def rows(name, filters, columns):
+        text, binds = _filtered(name, filters)
+        return sorted({tuple(_value(t) for t in row) for row in _columns(_result(store, name, binds, text), columns)})
+
+    for filters in (Filters(), resolve_filters(store, fund="FAMI"), Filters.of_year(2013),
+                    resolve_filters(store, place="Piemonte"), Filters.of_year(1990)):
+        parts = rows("participations", filters, ("org", "project", "role"))
+        assert rows("participates-in", filters, ("org", "project")) == sorted({(o, p) for o, p, _ in parts})
+        assert rows("organisation-roles", filters, ("org", "role")) == sorted({(o, r) for o, _, r in parts})
+    fami = rows("participates-in", resolve_filters(store, fund="FAMI"), ("org", "project"))
+    assert ("organisation:cop", "project:discorsi") in fami and ("organisation:cop", "project:impra") not in fami
+
+
+def test_weights_only_projection_refuses_a_store_whose_shortcut_disagrees(store):
+    import pyoxigraph as ox
+
+    from graphkit.store import EmbeddedStore
+
+    shortcut = ox.NamedNode("https://w3id.org/graphkit/mcn#participatesIn")
+    cop = ox.NamedNode("https://w3id.org/graphkit/id/organisation/cop")
+    lacking = EmbeddedStore()
+    lacking.store.extend(q for q in store.store if not (q.predicate == shortcut and q.subject == cop))
+    with pytest.raises(NetworkError, match="organisation:cop has a selected participation but no mcn:participatesIn"):
+        organisation_network(lacking, detail="weights")
+    # with a role filter the participations alone are read: the missing shortcut does not matter
+    _same_weights(organisation_network(lacking, resolve_filters(lacking, roles="lead")),
+                  organisation_network(lacking, resolve_filters(lacking, roles="lead"), detail="weights"))
+    extra = EmbeddedStore()
+    extra.store.extend(store.store)
+    stray = ox.NamedNode("https://w3id.org/graphkit/id/organisation/stray")
+    extra.store.add(ox.Quad(stray, shortcut, ox.NamedNode("https://w3id.org/graphkit/id/project/impra")))
+    with pytest.raises(NetworkError, match="organisation:stray has an mcn:participatesIn link but no selected"):
+        organisation_network(extra, detail="weights")
+
+
 def test_export_weights_only(built, tmp_path):
     out = tmp_path / "org.csv"
     res = CliRunner().invoke(main, ["export", "--build", str(built), "--format", "csv", "--detail", "weights",
