@@ -263,6 +263,9 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+FIVE_MILLION = 5_000_000   # "100k projects (about 5M triples)"
+
+
 def targets(results: dict[str, Any]) -> list[str]:
     by_n = {r["projects"]: r for r in results["sizes"]}
     params = set(results.get("lookup_queries", []))
@@ -271,13 +274,23 @@ def targets(results: dict[str, Any]) -> list[str]:
     def row(target: str, measured: str, ok: bool | None) -> None:
         lines.append(f"| {target} | {measured} | {'yes' if ok else ('no' if ok is not None else 'not measured')} |")
 
-    r = by_n.get(100_000)
-    if r and "wall" in r.get("build", {}):
+    # the targets of "100k projects (about 5M triples)": at 100,000 of our projects, and at the size
+    # nearest 5 million quads (our projects carry 2.7 times the triples the issue assumed)
+    sized = [(by_n.get(100_000), "100k projects", "100k")]
+    near = min((x for x in results["sizes"] if "triples" in x.get("build", {})),
+               key=lambda x: abs(x["build"]["triples"] - FIVE_MILLION), default=None)
+    if near and near["projects"] != 100_000 and abs(near["build"]["triples"] - FIVE_MILLION) < 0.2 * FIVE_MILLION:
+        label = f"5M quads ({near['projects']:,} projects)"
+        sized.append((near, label, label))
+    for r, what, short in sized:
+        if not (r and "wall" in r.get("build", {})):
+            row(f"{what} targets", "–", None)
+            continue
         b = r["build"]
-        row("100k projects: build + load under 60 s (build writes and loads the on-disk store)",
+        row(f"{what}: build + load under 60 s (build writes and loads the on-disk store)",
             f"{b['wall']:.0f} s ({b['triples'] / 1e6:.1f}M quads); + in-memory load {r['load_memory'].get('seconds', 0):.0f} s",
             b["wall"] < 60)
-        row("100k projects: peak memory under 4 GiB", f"build {_gib(b['peak_rss'])} GiB; in-memory store "
+        row(f"{what}: peak memory under 4 GiB", f"build {_gib(b['peak_rss'])} GiB; in-memory store "
             f"{_gib(r['load_memory'].get('peak_rss'))} GiB", b["peak_rss"] < 4 * GIB)
         for key, label in (("queries_memory", "in memory"), ("queries_disk", "on disk")):
             qs = r.get(key, {}).get("queries", {})
@@ -287,21 +300,19 @@ def targets(results: dict[str, Any]) -> list[str]:
             whole = {q: v["seconds"] for q, v in qs.items() if not is_lookup(q, params)}
             slow_l = [q for q, s in look.items() if s >= LOOKUP_TARGET]
             slow_w = [q for q, s in whole.items() if s >= WHOLE_TARGET]
-            row(f"100k: every lookup query under 1 s ({label})", f"max {max(look.values()):.2f} s"
+            row(f"{short}: every lookup query under 1 s ({label})", f"max {max(look.values()):.2f} s"
                 + (f"; over: {', '.join(slow_l)}" if slow_l else ""), not slow_l)
-            row(f"100k: whole-graph queries under 10 s ({label})", f"max {max(whole.values()):.2f} s"
+            row(f"{short}: whole-graph queries under 10 s ({label})", f"max {max(whole.values()):.2f} s"
                 + (f"; over: {', '.join(slow_w)}" if slow_w else ""), not slow_w)
         nw = r.get("network", {})
         if "weights_seconds" in nw:
-            row("100k: organisation-organisation projection under 10 s",
+            row(f"{short}: organisation-organisation projection under 10 s",
                 f"weights only {nw['weights_seconds']:.1f} s (what the metrics use); with every link's projects, "
                 f"roles and dates {nw['projection_seconds']:.1f} s (pair counts in SPARQL {nw['pairs_query_seconds']:.1f} s)",
                 nw["weights_seconds"] < 10)
         elif "projection_seconds" in nw:
-            row("100k: organisation-organisation projection under 10 s", f"{nw['projection_seconds']:.1f} s "
+            row(f"{short}: organisation-organisation projection under 10 s", f"{nw['projection_seconds']:.1f} s "
                 f"(pair counts {nw['pairs_query_seconds']:.1f} s)", nw["projection_seconds"] < 10)
-    else:
-        row("100k projects targets", "–", None)
     small = [r for r in results["sizes"] if "rdflib" in r and r["rdflib"].get("queries")]
     if small:
         r = min(small, key=lambda x: abs(x["build"].get("triples", 0) - 100_000))
