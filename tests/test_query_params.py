@@ -141,3 +141,15 @@ def test_the_documented_update_adds_the_keys_the_build_stores(built):
     store.update(update)
     assert {(q.subject, q.object) for q in store.quads_for_pattern(None, key, None)} == built_keys
     assert len(built_keys) > 83      # every organisation has its name's key, many more than one
+
+
+def test_rows_follow_the_select_order_with_unbound_values_as_none(store):
+    # EmbeddedStore.select reads a row by iterating its solution (values in the order of the
+    # SELECT, unbound ones as None), not by looking each variable up
+    from graphkit.queries import plain_rows
+
+    res = store.select("SELECT ?missing ?name ?org WHERE { VALUES ?org { organisation:cop } "
+                       "?org skos:prefLabel ?name OPTIONAL { ?org mcn:nothing ?missing } }")
+    assert res.variables == ["missing", "name", "org"]
+    assert plain_rows(res) == [{"missing": None, "name": "Consorzio Ong Piemontesi", "org": "organisation:cop"}]
+    assert [type(t).__name__ for t in res.rows[0]] == ["NoneType", "Literal", "NamedNode"]
