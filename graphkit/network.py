@@ -538,10 +538,17 @@ _UNKNOWN_ORG: dict[str, Any] = {"label": None, "acronym": None, "kind": "organis
                                 "parent": None}
 
 
+def _org_description(oid: str, described: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """A fresh copy of an organisation's description (label, type, country, ...), or the
+    description of an organisation the catalogue lacks."""
+    base = dict(described.get(oid) or dict(_UNKNOWN_ORG, label=_slug(oid)))
+    base["aliases"] = list(base["aliases"])
+    return base
+
+
 def _org_node(oid: str, cat: _Catalogue, parts: list[tuple[str, str]]) -> dict[str, Any]:
     """The attributes of an organisation node, given its selected (project, role) pairs."""
-    base = dict(cat.orgs().get(oid) or dict(_UNKNOWN_ORG, label=_slug(oid)))
-    base["aliases"] = list(base["aliases"])
+    base = _org_description(oid, cat.orgs())
     pcat = cat.projects()
     ev = cat.evidence()
     projects = sorted({p for p, _ in parts}, key=lambda p: (pcat.get(p, {}).get("start") or "", p))
@@ -635,9 +642,8 @@ def organisation_weights(store: GraphStore, filters: Filters | None = None) -> n
     if filters.roles:
         text, binds = _filtered("participations", filters)
         parts = _columns(_result(store, "participations", binds, text), ("org", "project", "role"))
-        links: Iterable[tuple[Any, Any]] = [(o, p) for o, p, _ in parts]
-        roles: Iterable[tuple[Any, Any]] = [(o, r) for o, _, r in parts]
-        del parts
+        links: Iterable[tuple[Any, Any]] = ((o, p) for o, p, _ in parts)
+        roles: Iterable[tuple[Any, Any]] = ((o, r) for o, _, r in parts)
     else:
         # whatever the roles: the links through the shortcut, the roles per organisation apart
         # (two light queries instead of the four-pattern join of every participation)
@@ -697,8 +703,7 @@ def organisation_weights(store: GraphStore, filters: Filters | None = None) -> n
     described = cat.orgs()
     indices, indptr = b.indices.tolist(), b.indptr.tolist()     # plain ints: one conversion, not one per row
     for k, oid in enumerate(orgs):
-        base = dict(described.get(oid) or dict(_UNKNOWN_ORG, label=_slug(oid)))
-        base["aliases"] = list(base["aliases"])
+        base = _org_description(oid, described)
         base["projects"] = sorted(proj_ids[j] for j in indices[indptr[k]:indptr[k + 1]])
         base["roles"] = sorted(role_slug[x] for x in role_iris[order[k]])
         g.add_node(oid, **base)
