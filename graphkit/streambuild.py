@@ -10,8 +10,8 @@ rdflib; this one never does:
 2. projects are read one at a time, validated and checked (every problem is collected, with file,
    record and line, and field) and, while no problem has been seen, mapped to N-Quads lines
    (:mod:`graphkit.nquads`, the same RDF as :mod:`graphkit.rdfmap`), written to
-   ``dataset.nq``; the finished file is then bulk-loaded into the on-disk store ``store/``
-   (Oxigraph's loader parses it in several threads), which is then compacted
+   ``dataset.nq`` and, part by part, bulk-loaded into the on-disk store ``store/`` by
+   :data:`LOADERS` threads while the mapping goes on; the store is then compacted
    (``Store.optimize``: fewer, larger files; queries on disk 1.3-6 times faster);
 3. any problem: nothing is written (the temporary folder is removed) and
    :class:`~graphkit.records.RecordsInvalid` lists them all;
@@ -60,6 +60,7 @@ SHACL_SAMPLE = 100              # projects of each bulk file validated with pySH
 _CHUNK = 1 << 20                # bytes of file and pipe buffers
 _LINES = 20_000                 # lines mapped before they are written
 _PART_BYTES = 256 << 20         # bytes of each part file handed to the store loader
+LOADERS = 2                     # parts bulk-loaded side by side
 
 
 class _Output:
@@ -67,13 +68,16 @@ class _Output:
     while the mapping goes on.
 
     The lines also go to part files of :data:`_PART_BYTES`; each finished part is bulk-loaded by
-    a thread (pyoxigraph releases the GIL and parses a file in several threads) and deleted, so
-    the store grows while Python maps the next records and at most a few parts are on disk.
-    Feeding the loader through a pipe instead was slower: from a pipe Oxigraph parses in one
-    thread (1.36M quads: 13 s from a pipe against 9 s from a file; docs/benchmarks.md).
+    one of :data:`LOADERS` threads (pyoxigraph releases the GIL) and deleted, so the store grows
+    while Python maps the next records and at most a few parts are on disk. One bulk load keeps
+    about one core busy (it parses in one thread and sorts and writes the indexes in another);
+    two loading parts side by side, as Oxigraph's own command line loads several files, keep
+    both cores of this machine busy once the mapping is done (docs/benchmarks.md). Feeding the
+    loader through a pipe instead was slower: from a pipe Oxigraph parses in one thread (1.36M
+    quads: 13 s from a pipe against 9 s from a file).
     """
 
-    def __init__(self, nq_path: Path | None, store_path: Path | None):
+    def __init__(self, nq_path: Path | None, store_path: Path | None, loaders: int = 0):
         self.nq_path = nq_path
         self.store_path = store_path
         self.file = nq_path.open("wb", buffering=_CHUNK) if nq_path is not None else None
@@ -87,9 +91,12 @@ class _Output:
             self.parts_dir.mkdir()
             self.n_parts = 0
             self.error: BaseException | None = None
-            self.queue: queue.Queue = queue.Queue(maxsize=2)
-            self.thread = threading.Thread(target=self._load, name="graphkit-store-loader", daemon=True)
-            self.thread.start()
+            n = loaders or LOADERS
+            self.queue: queue.Queue = queue.Queue(maxsize=n)
+            self.threads = [threading.Thread(target=self._load, name=f"graphkit-store-loader-{i}", daemon=True)
+                            for i in range(n)]
+            for t in self.threads:
+                t.start()
             self._new_part()
 
     def _new_part(self) -> None:
@@ -99,23 +106,26 @@ class _Output:
         self.part_size = 0
 
     def _load(self) -> None:
-        import pyoxigraph as ox
-
         while True:
             path = self.queue.get()
             if path is None:
                 return
             if self.error is None:
                 try:
-                    # lenient: the lines were written here, from validated records (IRIs checked and escaped)
-                    self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS, lenient=True)
+                    self._load_part(path)
                 except BaseException as exc:  # reported by close()
                     self.error = exc
             path.unlink(missing_ok=True)
 
+    def _load_part(self, path: Path) -> None:
+        import pyoxigraph as ox
+
+        # lenient: the lines were written here, from validated records (IRIs checked and escaped)
+        self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS, lenient=True)
+
     def _hand_over(self) -> None:
         self.part.close()
-        self.queue.put(self.part_path)     # blocks while the loader is two parts behind
+        self.queue.put(self.part_path)     # blocks while every loader is busy and as many parts wait
         if self.error is not None:
             raise RuntimeError(f"loading the store failed: {self.error}") from self.error
 
@@ -138,6 +148,10 @@ class _Output:
         if self.part is not None:
             self._hand_over()
             self.part = None
+            self._stop_loaders()
+
+    def _stop_loaders(self) -> None:
+        for _t in self.threads:
             self.queue.put(None)
 
     def close(self, progress: Callable[[str], None]):
@@ -146,7 +160,8 @@ class _Output:
         if self.store is None:
             return None
         progress("finishing the on-disk store")
-        self.thread.join()
+        for t in self.threads:
+            t.join()
         self.parts_dir.rmdir()
         if self.error is not None:
             raise RuntimeError(f"loading the store failed: {self.error}") from self.error
@@ -170,8 +185,9 @@ class _Output:
             if self.part is not None:
                 self.part.close()
                 self.part = None
-                self.queue.put(None)
-            self.thread.join()
+                self._stop_loaders()
+            for t in self.threads:
+                t.join()
         self.store = None
 
 

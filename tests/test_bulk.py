@@ -323,3 +323,48 @@ def test_the_store_is_compacted_before_the_checks(tmp_path):
         "running the SPARQL violation checks on the whole dataset"]
     assert len(EmbeddedStore.from_build(tmp_path / "g")) == json.loads(
         (tmp_path / "g" / "summary.json").read_text(encoding="utf-8"))["triples"]
+
+
+def test_parts_loaded_side_by_side_give_the_store_the_whole_file(tmp_path, monkeypatch):
+    # the build hands parts of the N-Quads to LOADERS threads; with parts of 64 KiB, 30 projects
+    # make dozens of them: the store must hold exactly the quads of dataset.nq
+    import graphkit.streambuild as sb
+
+    monkeypatch.setattr(sb, "_PART_BYTES", 64 << 10)
+    monkeypatch.setattr(sb, "_LINES", 200)
+    handed: list[str] = []
+    real = sb._Output._load_part
+
+    def counting(self, path):
+        handed.append(path.name)
+        real(self, path)
+
+    monkeypatch.setattr(sb._Output, "_load_part", counting)
+    synthesize(30, 6, out_dir=tmp_path / "s")
+    build(tmp_path / "s", tmp_path / "g", docs=False, store="disk")
+    assert sb.LOADERS == 2 and len(handed) > 10 and len(set(handed)) == len(handed)
+    assert sorted(handed) == [f"part-{i:05d}.nq" for i in range(1, len(handed) + 1)]
+    store = ox.Store.read_only(str(tmp_path / "g" / "store"))
+    text = (tmp_path / "g" / "dataset.nq").read_text(encoding="utf-8")
+    named = {q for q in store if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+    assert named == quads(text) and len(store) == text.count("\n") == len(set(text.splitlines()))
+    assert not (tmp_path / "g" / ".parts").exists()
+
+
+def test_a_failing_loader_leaves_nothing_behind(tmp_path, monkeypatch):
+    import graphkit.streambuild as sb
+
+    monkeypatch.setattr(sb, "_PART_BYTES", 64 << 10)
+    monkeypatch.setattr(sb, "_LINES", 200)
+    real = sb._Output._load_part
+
+    def failing(self, path):
+        if path.name == "part-00004.nq":
+            raise OSError("No space left on device")
+        real(self, path)
+
+    monkeypatch.setattr(sb._Output, "_load_part", failing)
+    synthesize(30, 6, out_dir=tmp_path / "s")
+    with pytest.raises(RuntimeError, match=r"^loading the store failed: No space left on device$"):
+        build(tmp_path / "s", tmp_path / "g", docs=False, store="disk")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]       # no output, no temporary folder
