@@ -259,8 +259,63 @@ def markdown(results: dict[str, Any]) -> str:
               if r.get("disk_queries_measured")]
     if again:
         out += ["", "Measured again with `--only` (same records): " + "; ".join(again) + "."]
-    out += ["", "### Targets", "", *targets(results), ""]
+    out += ["", "### How the cost grows", "",
+            "Between each measured size and the next: how many times the cost grew, and the exponent *k* "
+            "of N^k that fits it (k = 1: linear in the number of projects; below 1, fixed costs still "
+            "weigh; above 1, faster than the data). Queries: the median over the named queries measured "
+            "at both sizes of each query's ratio.", "", *growth(results), ""]
+    out += ["### Targets", "", *targets(results), ""]
     return "\n".join(out)
+
+
+def _median(xs: list[float]) -> float:
+    xs = sorted(xs)
+    mid = len(xs) // 2
+    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+
+def _query_ratios(a: dict[str, Any], b: dict[str, Any], key: str) -> list[float]:
+    """Each named query's time at size ``b`` over its time at size ``a`` (queries answered at both)."""
+    qa, qb = a.get(key, {}).get("queries", {}), b.get(key, {}).get("queries", {})
+    return [qb[q]["seconds"] / qa[q]["seconds"] for q in qa
+            if q in qb and qa[q].get("seconds") and qb[q].get("seconds") is not None]
+
+
+def growth(results: dict[str, Any]) -> list[str]:
+    """The growth table: each cost at one size over the same cost at the previous size, and the
+    exponent k with cost ~ N^k (log of the cost ratio over log of the size ratio)."""
+    import math
+
+    measures: list[tuple[str, Any]] = [
+        ("quads", lambda r: r.get("build", {}).get("triples")),
+        ("build s", lambda r: r.get("build", {}).get("wall")),
+        ("build peak memory", lambda r: r.get("build", {}).get("peak_rss")),
+        ("load in memory s", lambda r: r.get("load_memory", {}).get("seconds")),
+        ("in-memory store memory", lambda r: r.get("load_memory", {}).get("peak_rss")),
+        ("weights-only projection s", lambda r: r.get("network", {}).get("weights_seconds")),
+        ("full projection s", lambda r: r.get("network", {}).get("projection_seconds")),
+    ]
+    sizes = [r for r in results["sizes"] if r.get("build", {}).get("wall")]
+    lines = ["| from → to projects | × projects | " + " | ".join(m for m, _ in measures)
+             + " | queries in memory | queries on disk |",
+             "| --- | ---: | " + " | ".join("---:" for _ in measures) + " | ---: | ---: |"]
+
+    def cell(ratio: float | None, n_ratio: float) -> str:
+        if not ratio or ratio <= 0:
+            return "–"
+        return f"×{ratio:,.1f} (k {math.log(ratio) / math.log(n_ratio):.2f})"
+
+    for a, b in zip(sizes, sizes[1:]):
+        n_ratio = b["projects"] / a["projects"]
+        cells = []
+        for _label, get in measures:
+            va, vb = get(a), get(b)
+            cells.append(cell(vb / va if va and vb else None, n_ratio))
+        for key in ("queries_memory", "queries_disk"):
+            ratios = _query_ratios(a, b, key)
+            cells.append(cell(_median(ratios), n_ratio) + f" over {len(ratios)}" if ratios else "–")
+        lines.append(f"| {a['projects']:,} → {b['projects']:,} | {n_ratio:,.2f} | " + " | ".join(cells) + " |")
+    return lines
 
 
 FIVE_MILLION = 5_000_000   # "100k projects (about 5M triples)"
