@@ -77,7 +77,7 @@ class _Output:
     quads: 13 s from a pipe against 9 s from a file).
     """
 
-    def __init__(self, nq_path: Path | None, store_path: Path | None, loaders: int = 0):
+    def __init__(self, nq_path: Path | None, store_path: Path | None):
         self.nq_path = nq_path
         self.store_path = store_path
         self.file = nq_path.open("wb", buffering=_CHUNK) if nq_path is not None else None
@@ -91,10 +91,9 @@ class _Output:
             self.parts_dir.mkdir()
             self.n_parts = 0
             self.error: BaseException | None = None
-            n = loaders or LOADERS
-            self.queue: queue.Queue = queue.Queue(maxsize=n)
+            self.queue: queue.Queue = queue.Queue(maxsize=LOADERS)
             self.threads = [threading.Thread(target=self._load, name=f"graphkit-store-loader-{i}", daemon=True)
-                            for i in range(n)]
+                            for i in range(LOADERS)]
             for t in self.threads:
                 t.start()
             self._new_part()
