@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -268,12 +270,6 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def _median(xs: list[float]) -> float:
-    xs = sorted(xs)
-    mid = len(xs) // 2
-    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
-
-
 def _query_ratios(a: dict[str, Any], b: dict[str, Any], key: str) -> list[float]:
     """Each named query's time at size ``b`` over its time at size ``a`` (queries answered at both)."""
     qa, qb = a.get(key, {}).get("queries", {}), b.get(key, {}).get("queries", {})
@@ -284,8 +280,6 @@ def _query_ratios(a: dict[str, Any], b: dict[str, Any], key: str) -> list[float]
 def growth(results: dict[str, Any]) -> list[str]:
     """The growth table: each cost at one size over the same cost at the previous size, and the
     exponent k with cost ~ N^k (log of the cost ratio over log of the size ratio)."""
-    import math
-
     measures: list[tuple[str, Any]] = [
         ("quads", lambda r: r.get("build", {}).get("triples")),
         ("build s", lambda r: r.get("build", {}).get("wall")),
@@ -313,7 +307,7 @@ def growth(results: dict[str, Any]) -> list[str]:
             cells.append(cell(vb / va if va and vb else None, n_ratio))
         for key in ("queries_memory", "queries_disk"):
             ratios = _query_ratios(a, b, key)
-            cells.append(cell(_median(ratios), n_ratio) + f" over {len(ratios)}" if ratios else "–")
+            cells.append(cell(statistics.median(ratios), n_ratio) + f" over {len(ratios)}" if ratios else "–")
         lines.append(f"| {a['projects']:,} → {b['projects']:,} | {n_ratio:,.2f} | " + " | ".join(cells) + " |")
     return lines
 
