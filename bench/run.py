@@ -74,7 +74,8 @@ def run_task(args: list[str], timeout: float | None = None) -> dict[str, Any]:
     wall = time.perf_counter() - t
     out, err = proc.stdout.read(), proc.stderr.read()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    result: dict[str, Any] = {"wall": wall, "peak_rss": usage.ru_maxrss * 1024}
+    result: dict[str, Any] = {"wall": wall, "peak_rss": usage.ru_maxrss * 1024,
+                              "cpu": usage.ru_utime + usage.ru_stime}
     if proc.returncode != 0:
         result["error"] = (err.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
         log(f"  task {args[0]} failed: {result['error']}")
@@ -183,6 +184,13 @@ def _s(x: float | None, digits: int = 2) -> str:
     return f"{x:.{digits}f}" if x >= 0.01 else f"{x:.3f}"
 
 
+def _cpu(task: dict[str, Any]) -> str:
+    """CPU seconds of a task (user and system) and how many cores they kept busy on average."""
+    if task.get("cpu") is None or not task.get("wall"):
+        return "–"
+    return f"{_s(task['cpu'])} ({task['cpu'] / task['wall']:.2f})"
+
+
 def _gib(x: float | None) -> str:
     return "–" if x is None else f"{x / GIB:.2f}"
 
@@ -199,13 +207,13 @@ def markdown(results: dict[str, Any]) -> str:
            + (f", {m['chromium']}" if m.get("chromium") else "") + ". The machine is shared: load average "
            "at start and end of each size is shown.", ""]
     out += ["### Build and load", "",
-            "| projects | quads | N-Quads | synth s | build s | build peak GiB | load in memory s | memory peak GiB | open on disk s | load avg |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+            "| projects | quads | N-Quads | synth s | build s | build CPU s (cores busy) | build peak GiB | load in memory s | memory peak GiB | open on disk s | load avg |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in sizes:
         b, lm, ld = r.get("build", {}), r.get("load_memory", {}), r.get("load_disk", {})
         nqb = b.get("nquads_bytes")
         out.append(f"| {r['projects']:,} | {b.get('triples', 0):,} | {(f'{nqb / 1e9:.2f} GB' if nqb else 'not kept')} "
-                   f"| {_s(r.get('synth', {}).get('seconds'))} | {_s(b.get('wall'))} | {_gib(b.get('peak_rss'))} "
+                   f"| {_s(r.get('synth', {}).get('seconds'))} | {_s(b.get('wall'))} | {_cpu(b)} | {_gib(b.get('peak_rss'))} "
                    f"| {_s(lm.get('seconds'))} | {_gib(lm.get('peak_rss'))} | {_s(ld.get('seconds'))} "
                    f"| {r['loadavg'].get('start')} → {r['loadavg'].get('end', '?')} |")
     out += ["", "Build steps (seconds): " + "; ".join(
@@ -337,7 +345,9 @@ def targets(results: dict[str, Any]) -> list[str]:
             continue
         b = r["build"]
         row(f"{what}: build + load under 60 s (build writes and loads the on-disk store)",
-            f"{b['wall']:.0f} s ({b['triples'] / 1e6:.1f}M quads); + in-memory load {r['load_memory'].get('seconds', 0):.0f} s",
+            f"{b['wall']:.0f} s ({b['triples'] / 1e6:.1f}M quads"
+            + (f"; {b['cpu']:.0f} s of CPU on {results['machine']['cores']} cores" if b.get("cpu") else "")
+            + f"); + in-memory load {r['load_memory'].get('seconds', 0):.0f} s",
             b["wall"] < 60)
         row(f"{what}: peak memory under 4 GiB", f"build {_gib(b['peak_rss'])} GiB; in-memory store "
             f"{_gib(r['load_memory'].get('peak_rss'))} GiB", b["peak_rss"] < 4 * GIB)

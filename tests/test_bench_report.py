@@ -52,3 +52,10 @@ def test_growth_gives_each_ratio_and_its_exponent(bench):
 def test_growth_needs_two_built_sizes(bench):
     assert bench.growth({"sizes": [size(1000, 2.0, 100_000, {})]})[2:] == []
     assert bench.growth({"sizes": [size(1000, 2.0, 100_000, {}), {"projects": 10_000, "build": {"error": "x"}}]})[2:] == []
+
+
+def test_build_cpu_shows_how_many_cores_were_busy(bench):
+    # 237 s of CPU in 130 s of wall time: 1.83 of the machine's cores on average
+    assert bench._cpu({"wall": 130.0, "cpu": 237.4}) == "237 (1.83)"
+    assert bench._cpu({"wall": 4.0, "cpu": 3.0}) == "3.00 (0.75)"
+    assert bench._cpu({"wall": 130.0}) == "–"          # a run measured before the CPU was recorded

@@ -249,6 +249,18 @@ def test_rewritten_violation_checks_still_fire(built):
             {"name": "CICSENE", "org1": "organisation:cicsene", "org2": "organisation:cisv"},
             {"name": "Cicsene", "org1": "organisation:cicsene", "org2": "organisation:cisv"}],
     }
+    # the build runs them side by side in threads: the same rows, each under its own check
+    from graphkit.streambuild import violation_checks
+
+    assert {k: sorted(v) for k, v in violation_checks(broken.store).items()} == {
+        "organisation-name-collision-violation": [
+            "name=CICSENE, org1=organisation:cicsene, org2=organisation:cisv",
+            "name=Cicsene, org1=organisation:cicsene, org2=organisation:cisv"],
+        "participation-unknown-role-violation": ["participation=participation:impra--cicsene--partner, role=role:boss"],
+        "participation-without-evidence-violation": ["participation=participation:impra--cisv--partner",
+                                                     "participation=participation:impra--cop--lead"],
+        "project-active-period-violation": ["project=project:impra, active_from=2013-09-30, active_until=None"],
+    }
 
 
 def test_a_store_only_build_keeps_no_nquads(tmp_path):
@@ -311,18 +323,73 @@ def test_no_store_checks_skips_only_the_whole_store_checks(tmp_path, monkeypatch
     assert res.exit_code == 1 and "projects.jsonl" in res.output and not (tmp_path / "g3").exists()
 
 
-def test_the_store_is_compacted_before_the_checks(tmp_path):
-    # the loader leaves overlapping files; the build compacts them (Store.optimize) before the
-    # whole-store checks and before anyone queries the store (1M projects: a hub's look-up 72 s -> 12 s)
+def test_the_store_is_compacted_while_the_checks_run(tmp_path, monkeypatch):
+    # the loaders leave overlapping files; the build compacts them (Store.optimize) before anyone
+    # queries the store (1M projects: a hub's look-up 72 s -> 12 s), and runs the whole-store
+    # checks on the other core meanwhile
+    import graphkit.streambuild as sb
+
     synthesize(10, 5, out_dir=tmp_path / "s")
+    calls: list[str] = []
+    real_compact, real_checks = sb._compact, sb.violation_checks
+
+    def compact(store):
+        calls.append("compact")
+        real_compact(store)
+
+    def checks(store, query_dir=None):
+        calls.append("checks")
+        return real_checks(store, query_dir)
+
+    monkeypatch.setattr(sb, "_compact", compact)
+    monkeypatch.setattr(sb, "violation_checks", checks)
     steps: list[str] = []
     build(tmp_path / "s", tmp_path / "g", docs=False, store="disk", progress=steps.append)
     top = [m for m in steps if not m.startswith(" ")]
     assert top[top.index("finishing the on-disk store"):] == [
-        "finishing the on-disk store", "compacting the on-disk store",
-        "running the SPARQL violation checks on the whole dataset"]
+        "finishing the on-disk store",
+        "compacting the on-disk store while the SPARQL violation checks run on the whole dataset"]
+    assert sorted(calls) == ["checks", "compact"]
     assert len(EmbeddedStore.from_build(tmp_path / "g")) == json.loads(
         (tmp_path / "g" / "summary.json").read_text(encoding="utf-8"))["triples"]
+    # without the checks the store is still compacted
+    calls.clear(), steps.clear()
+    build(tmp_path / "s", tmp_path / "g2", docs=False, store="disk", store_checks=False, progress=steps.append)
+    assert calls == ["compact"] and steps[-1] == "compacting the on-disk store"
+
+
+def test_a_failing_compaction_leaves_nothing_behind(tmp_path, monkeypatch):
+    import pyoxigraph as ox
+
+    import graphkit.streambuild as sb
+
+    synthesize(10, 5, out_dir=tmp_path / "s")
+    checked = []
+    real_checks = sb.violation_checks
+
+    def checks(store, query_dir=None):
+        found = real_checks(store, query_dir)
+        checked.append(found)
+        return found
+
+    real_store = ox.Store
+
+    class FullDisk:         # the store, but compacting it fails
+        def __init__(self, path):
+            self.store = real_store(path)
+
+        def optimize(self):
+            raise OSError("No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.store, name)
+
+    monkeypatch.setattr(sb, "violation_checks", checks)
+    monkeypatch.setattr(ox, "Store", FullDisk)
+    with pytest.raises(RuntimeError, match="compacting the store failed: No space left on device"):
+        build(tmp_path / "s", tmp_path / "g", docs=False, store="disk")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]          # no output, no temporary folder
+    assert checked == [{name: [] for name in sb.violation_query_names()}]   # the checks had run meanwhile
 
 
 def test_parts_loaded_side_by_side_give_the_store_the_whole_file(tmp_path, monkeypatch):
