@@ -267,6 +267,7 @@ class Occurrence:
     depth: int  # 1 = the top-level group
     groups: tuple[str, ...]  # kinds of the enclosing groups below the top level
     in_expression: bool  # inside parentheses (FILTER, BIND, a function call)
+    subquery: int | None = None  # token index of the "{" of the innermost enclosing sub-SELECT
 
 
 def occurrences(query: str | QueryShape) -> list[Occurrence]:
@@ -280,6 +281,7 @@ def occurrences(query: str | QueryShape) -> list[Occurrence]:
         return []
     tokens = qs.tokens
     stack: list[str] = []  # kinds of the open groups, the top-level group first
+    opened: list[int] = []  # token indexes of their "{"
     parens: list[int] = [0]
     out: list[Occurrence] = []
     for k in range(qs.where_open, qs.where_close + 1):
@@ -307,9 +309,11 @@ def occurrences(query: str | QueryShape) -> list[Occurrence]:
             else:
                 kind = "group"
             stack.append(kind)
+            opened.append(k)
             parens.append(0)
         elif _is(t, "}"):
             stack.pop()
+            opened.pop()
             parens.pop()
         elif _is(t, "("):
             parens[-1] += 1
@@ -317,30 +321,66 @@ def occurrences(query: str | QueryShape) -> list[Occurrence]:
             parens[-1] -= 1
         elif t.kind == "var":
             line, col = line_col(qs.text, t.start)
-            out.append(Occurrence(t.text[1:], line, col, len(stack), tuple(stack[1:]), parens[-1] > 0))
+            sub = next((opened[d] for d in range(len(stack) - 1, 0, -1) if stack[d] == "subquery"), None)
+            out.append(Occurrence(t.text[1:], line, col, len(stack), tuple(stack[1:]), parens[-1] > 0, sub))
     return out
+
+
+def _subselect_passes(qs: QueryShape, open_index: int, name: str) -> bool:
+    """Whether the sub-SELECT opened at ``open_index`` hands ``?name`` out unchanged: it projects
+    the variable itself (``SELECT ?name ...`` or ``SELECT *``, not ``(... AS ?name)``) and has no
+    GROUP BY, HAVING, LIMIT, OFFSET or VALUES. Joining its rows with a binding of ``?name`` then
+    gives what binding ``?name`` inside it gives, as substitution does."""
+    tokens = qs.tokens
+    close = _matching(tokens, open_index)
+    sub = shape(qs.text[tokens[open_index + 1].start:tokens[close].start])
+    if sub.form != "SELECT" or sub.where_open is None or sub.values_index is not None or any(
+            x is not None for x in (sub.group_by, sub.having, sub.limit, sub.offset)):
+        return False
+    plain, k = set(), sub.form_index + 1
+    while k < sub.where_open and not sub.tokens[k].is_kw("WHERE"):
+        t = sub.tokens[k]
+        if _is(t, "("):           # an expression: (... AS ?v) or an aggregate
+            k = _matching(sub.tokens, k) + 1
+            continue
+        if _is(t, "*"):
+            return not any(_is(x, "(") for x in sub.tokens[sub.form_index + 1:sub.where_open])
+        if t.kind == "var":
+            plain.add(t.text[1:])
+        k += 1
+    return name in plain
 
 
 def param_problems(query: str | QueryShape, names: list[str], *, strict: bool = False) -> list[str]:
     """Why a ``VALUES`` block at the start of the top-level group would not bind these variables
     the way substitution does (empty when it would).
 
-    A variable occurring in a sub-SELECT is not visible there; in a FILTER or BIND of a nested
-    group it is not bound yet (groups are evaluated bottom-up). Triple patterns in nested groups
-    (OPTIONAL, UNION, GRAPH, MINUS) and EXISTS (evaluated with the outer solution) are safe.
-    With ``strict`` every occurrence must be in the top-level group itself.
+    A variable occurring in a sub-SELECT is not visible there, unless the variable is in the
+    triple patterns of a sub-SELECT of the top-level group that hands it out unchanged (see
+    :func:`_subselect_passes`): the block then joins with its rows, which is what binding it inside
+    gives. In a FILTER or BIND of a nested group it is not bound yet (groups are evaluated
+    bottom-up). Triple patterns in nested groups (OPTIONAL, UNION, GRAPH, MINUS) and EXISTS
+    (evaluated with the outer solution) are safe. With ``strict`` every occurrence must be in the
+    top-level group itself or in the patterns of such a sub-SELECT.
     """
     qs = query if isinstance(query, QueryShape) else shape(query)
     occ = occurrences(qs)
     problems = []
     for name in names:
         mine = [o for o in occ if o.name == name]
-        if not any(o.depth == 1 for o in mine):
+        # its projection and its WHERE group's own triple patterns
+        direct = [o for o in mine if o.groups in (("subquery",), ("subquery", "group")) and not o.in_expression]
+        passes = {o.subquery: _subselect_passes(qs, o.subquery, name) for o in direct}
+        if not any(o.depth == 1 or passes.get(o.subquery) for o in mine):
             problems.append(f"?{name} does not occur in the top-level WHERE group")
         for o in mine:
             where = f"?{name} at {o.line}:{o.column}"
+            if o in direct and passes[o.subquery]:
+                continue
             if "subquery" in o.groups:
-                problems.append(f"{where} is inside a sub-SELECT")
+                problems.append(f"{where} is inside a sub-SELECT" + (
+                    " that does not hand it out unchanged (projected as itself; no GROUP BY, HAVING, "
+                    "LIMIT, OFFSET or VALUES)" if o in direct else ""))
             elif strict and o.depth > 1:
                 problems.append(f"{where} is inside a nested group ({'/'.join(o.groups)})")
             elif o.in_expression and o.depth > 1 and any(g != "exists" for g in o.groups):
@@ -452,7 +492,8 @@ def inject_values(query: str, bindings: Mapping[str, Any], *, qs: QueryShape | N
     problems = param_problems(qs, list(bindings))
     if problems:
         raise QueryError("cannot bind parameters on a remote server: " + "; ".join(problems)
-                         + " (write parameters in the top-level WHERE group)")
+                         + " (write parameters in the top-level WHERE group, or in a sub-SELECT of it that "
+                           "projects them as themselves)")
     block = values_block(bindings)
     pos = qs.tokens[qs.where_open].end
     out = f"{query[:pos]} {block}{query[pos:]}"

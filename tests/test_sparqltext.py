@@ -28,11 +28,12 @@ HOSTILE = ['x" } ; DROP ALL ; #', "x' } DELETE WHERE { ?s ?p ?o } #", "<http://e
 
 
 @pytest.mark.parametrize("q", list_queries(), ids=lambda q: q.name)
-def test_every_parameter_of_every_named_query_is_in_the_top_level_group_only(q):
+def test_every_parameter_of_every_named_query_is_where_a_values_block_binds_it(q):
+    # in the top-level group, or in the patterns of a sub-SELECT of it that hands it out unchanged
     names = [p.name for p in q.params]
     assert param_problems(q.text, names, strict=True) == []
     for name in names:
-        assert any(o.name == name and o.depth == 1 for o in occurrences(q.text))
+        assert any(o.name == name and (o.depth == 1 or o.groups == ("subquery",)) for o in occurrences(q.text))
 
 
 def test_every_parameter_has_a_test_value():
@@ -84,6 +85,22 @@ def test_parameters_where_values_cannot_bind_them_are_refused():
     # triple patterns in nested groups and EXISTS see the binding: allowed
     ok = "SELECT ?x WHERE { ?x ?p ?name OPTIONAL { ?x ?q ?name } FILTER NOT EXISTS { ?y ?q ?z FILTER(?z = ?name) } }"
     assert "VALUES (?name)" in inject_values(ok, {"name": ox.Literal("a")})
+    # a sub-SELECT that projects the variable as itself, with no modifier, hands it out unchanged:
+    # the block joins with its rows
+    passing = "SELECT ?x ?name WHERE { ?x ?p ?y { SELECT ?x ?name WHERE { ?x ?q ?name } } }"
+    assert inject_values(passing, {"name": ox.Literal("a")}).startswith(
+        'SELECT ?x ?name WHERE { VALUES (?name) { ("a") } ?x ?p ?y { SELECT')
+    assert param_problems(passing.replace("?x ?name WHERE { ?x ?q", "* WHERE { ?x ?q"), ["name"], strict=True) == []
+    unchanged = "that does not hand it out unchanged"
+    for changed, column in (("SELECT ?x ?name WHERE { ?x ?p ?y { SELECT ?x ?name WHERE { ?x ?q ?name } LIMIT 3 } }", 46),
+                            ("SELECT ?x ?name WHERE { ?x ?p ?y { SELECT ?x WHERE { ?x ?q ?name } } }", 60),
+                            ("SELECT ?x ?name WHERE { { SELECT ?x ?name WHERE { ?x ?q ?name } GROUP BY ?x ?name } }", 37)):
+        with pytest.raises(QueryError, match=rf"\?name at 1:{column} is inside a sub-SELECT {unchanged}"):
+            inject_values(changed, {"name": ox.Literal("a")})
+    # in an expression or a nested group inside it: refused
+    for inner, column in (("?x ?q ?name FILTER(?name != 1)", 70), ("?x ?q ?o OPTIONAL { ?x ?r ?name }", 77)):
+        text = f"SELECT ?x ?name WHERE {{ {{ SELECT ?x ?name WHERE {{ {inner} }} }} }}"
+        assert param_problems(text, ["name"]) == [f"?name at 1:{column} is inside a sub-SELECT"], text
     with pytest.raises(QueryError, match="short form CONSTRUCT WHERE"):
         inject_values("CONSTRUCT WHERE { ?s ?p ?name }", {"name": ox.Literal("a")})
     with pytest.raises(QueryError, match="not a variable name"):
