@@ -261,3 +261,21 @@ def test_brokerage_counts_agree_with_the_pair_by_pair_definition(seed):
     for n in g:
         g.nodes[n]["country"] = rnd.choice(["ITA", "FRA", "ESP", "MAR", None])
     assert brokerage_roles(g) == _naive_brokerage(g, "country")
+
+
+def test_brokerage_counts_each_partner_once_in_a_multigraph_or_a_directed_graph():
+    import random
+
+    rnd = random.Random(7)
+    g = nx.gnp_random_graph(60, 0.2, seed=7)
+    for n in g:
+        g.nodes[n]["country"] = rnd.choice(["ITA", "FRA", "ESP", None])
+    multi = nx.MultiGraph(g)
+    multi.add_edges_from(list(g.edges)[::3])           # some pairs linked twice
+    directed = nx.DiGraph()
+    directed.add_nodes_from(g.nodes(data=True))
+    directed.add_edges_from((a, b) if rnd.random() < 0.5 else (b, a) for a, b in g.edges)
+    expected = _naive_brokerage(g, "country")
+    assert brokerage_roles(multi) == expected
+    assert brokerage_roles(directed) == expected
+    assert brokerage_roles(nx.Graph()) == {}

@@ -36,54 +36,77 @@ def brokerage_roles(g: nx.Graph, group: str = "country") -> dict[Hashable, dict[
 
     Counted without listing the pairs: for a node ``v`` the pairs of its neighbours per pair of
     groups follow from how many neighbours each group has; the closed pairs (``u - w`` linked, a
-    triangle through ``v``) are found by intersecting neighbour sets and subtracted.
+    triangle through ``v``) are the links among its neighbours, read from the sparse adjacency
+    matrix (scipy) and counted per pair of groups, and subtracted. At 100,000 projects (28,680
+    organisations, 1.4 million links, hubs linked to almost everyone) this takes seconds where
+    intersecting neighbour sets in Python took 90 s (docs/benchmarks.md).
 
     >>> g = nx.Graph([("it1", "fr1"), ("it1", "es1")])
     >>> nx.set_node_attributes(g, {"it1": "ITA", "fr1": "FRA", "es1": "ESP"}, "country")
     >>> brokerage_roles(g)["it1"]["liaison"], brokerage_roles(g)["it1"]["bridged_pairs"]
     (1, 1)
     """
+    import numpy as np
+    from scipy import sparse
+
     u = g.to_undirected(as_view=True) if g.is_directed() else g
-    adj = {n: set(u.adj[n]) - {n} for n in u.nodes}
-    grp = {n: u.nodes[n].get(group) for n in u.nodes}
+    nodes = list(u.nodes)
+    if not nodes:
+        return {}
+    links = nx.to_scipy_sparse_array(u, nodelist=nodes, weight=None, format="coo")
+    other = links.row != links.col                        # a self-loop is not a partner
+    adj = sparse.csr_array((np.ones(int(other.sum()), dtype=np.int8), (links.row[other], links.col[other])),
+                           shape=links.shape)
+    adj.sort_indices()
+    labels = sorted({u.nodes[n].get(group) for n in nodes} - {None}, key=str)
+    index = {x: i for i, x in enumerate(labels)}           # codes in the order of the groups' names
+    code = np.array([index.get(u.nodes[n].get(group), -1) for n in nodes], dtype=np.int64)
+    names = [str(x) for x in labels]
     out: dict[Hashable, dict[str, Any]] = {}
-    for v, nbrs in adj.items():
-        gv = grp[v]
+    is_nbr = np.zeros(len(nodes), dtype=bool)
+    for i, v in enumerate(nodes):
+        nbrs = adj.indices[adj.indptr[i]:adj.indptr[i + 1]]
         d = len(nbrs)
-        sizes: dict[Any, int] = {}
-        for n in nbrs:
-            sizes[grp[n]] = sizes.get(grp[n], 0) + 1
-        closed: dict[tuple, int] = {}
-        closed_total = 0
-        for a in nbrs:
-            common = adj[a] & nbrs
-            closed_total += len(common)
-            ga = grp[a]
-            for b in common:
-                key = (ga, grp[b]) if str(ga) <= str(grp[b]) else (grp[b], ga)
-                closed[key] = closed.get(key, 0) + 1
-        closed_total //= 2                              # each closed pair was seen from both ends
-        closed = {k: c // 2 for k, c in closed.items()}
         counts = dict.fromkeys(ROLES, 0)
-        pairs: set[tuple[str, str]] = set()
-        known = sorted((k for k in sizes if k is not None), key=str)
-        if gv is not None:
-            for i, ga in enumerate(known):
-                for gb in known[i:]:
-                    total = sizes[ga] * (sizes[ga] - 1) // 2 if ga == gb else sizes[ga] * sizes[gb]
-                    key = (ga, gb) if str(ga) <= str(gb) else (gb, ga)
-                    n_open = total - closed.get(key, 0)
-                    if n_open <= 0:
-                        continue
-                    if ga == gb:
-                        counts["coordinator" if ga == gv else "itinerant"] += n_open
-                    else:
-                        counts["representative" if gv in (ga, gb) else "liaison"] += n_open
-                        pairs.add(tuple(sorted((str(ga), str(gb)))))
-        out[v] = {"open_pairs": d * (d - 1) // 2 - closed_total, **counts,
-                  "brokerage": counts["representative"] + counts["liaison"],
-                  "bridged_pairs": len(pairs), "groups_bridged": sorted(f"{a}-{b}" for a, b in pairs)}
+        pairs: list[tuple[str, str]] = []
+        if d < 2:
+            out[v] = _roles(0, counts, pairs)
+            continue
+        # the links among the neighbours, each once (from its lower end): the closed pairs
+        rows = adj[nbrs]
+        start = np.repeat(nbrs, np.diff(rows.indptr))
+        is_nbr[nbrs] = True
+        closed_at = is_nbr[rows.indices] & (rows.indices > start)
+        is_nbr[nbrs] = False
+        ends_a, ends_b = start[closed_at], rows.indices[closed_at]
+        gv = code[i]
+        if gv >= 0:
+            gn = code[nbrs]
+            present, sizes = np.unique(gn[gn >= 0], return_counts=True)
+            m = len(present)
+            known = (code[ends_a] >= 0) & (code[ends_b] >= 0)
+            a = np.searchsorted(present, code[ends_a[known]])
+            b = np.searchsorted(present, code[ends_b[known]])
+            closed = np.bincount(np.minimum(a, b) * m + np.maximum(a, b), minlength=m * m).reshape(m, m)
+            total = np.outer(sizes, sizes)
+            np.fill_diagonal(total, sizes * (sizes - 1) // 2)
+            open_ = np.triu(total - closed)                    # open pairs per pair of groups
+            own = int(np.searchsorted(present, gv))
+            mine = own < m and present[own] == gv
+            same = np.diag(open_)
+            counts["coordinator"] = int(same[own]) if mine else 0
+            counts["itinerant"] = int(same.sum()) - counts["coordinator"]
+            across = np.triu(open_, 1)
+            counts["representative"] = int(across[own, :].sum() + across[:, own].sum()) if mine else 0
+            counts["liaison"] = int(across.sum()) - counts["representative"]
+            pairs = [(names[present[x]], names[present[y]]) for x, y in zip(*np.nonzero(across))]
+        out[v] = _roles(d * (d - 1) // 2 - len(ends_a), counts, pairs)
     return out
+
+
+def _roles(open_pairs: int, counts: dict[str, int], pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    return {"open_pairs": open_pairs, **counts, "brokerage": counts["representative"] + counts["liaison"],
+            "bridged_pairs": len(set(pairs)), "groups_bridged": sorted({f"{a}-{b}" for a, b in pairs})}
 
 
 def brokerage(g: nx.Graph, group: str = "country") -> dict[Hashable, int]:
