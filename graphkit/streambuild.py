@@ -12,14 +12,16 @@ rdflib; this one never does:
    (:mod:`graphkit.nquads`, the same RDF as :mod:`graphkit.rdfmap`), written to
    ``dataset.nq`` and, part by part, bulk-loaded into the on-disk store ``store/`` by
    :data:`LOADERS` threads while the mapping goes on; the store is then compacted
-   (``Store.optimize``: fewer, larger files; queries on disk 1.3-6 times faster);
+   (``Store.optimize``: fewer, larger files; queries on disk 1.3-6 times faster) while step 5
+   runs;
 3. any problem: nothing is written (the temporary folder is removed) and
    :class:`~graphkit.records.RecordsInvalid` lists them all;
 4. SHACL (pySHACL) validates a sample: every project of the YAML folders and the first
    :data:`SHACL_SAMPLE` projects of each bulk file, with what they refer to; pySHACL over millions
    of triples would take hours (DESIGN §10) and every project goes through the same mapping code,
    so the sample checks the shape and the record checks the data;
-5. every ``*-violation.rq`` named query runs on the whole store and must return no rows;
+5. every ``*-violation.rq`` named query runs on the whole store (:data:`CHECK_THREADS` side by
+   side, as it is compacted) and must return no rows;
 6. the summary is written and the folder replaces the previous build.
 
 Outputs: ``dataset.nq`` (always), ``store/`` (an Oxigraph on-disk store that
