@@ -343,8 +343,8 @@ def _subselect_passes(qs: QueryShape, open_index: int, name: str) -> bool:
         if _is(t, "("):           # an expression: (... AS ?v) or an aggregate
             k = _matching(sub.tokens, k) + 1
             continue
-        if _is(t, "*"):
-            return not any(_is(x, "(") for x in sub.tokens[sub.form_index + 1:sub.where_open])
+        if _is(t, "*"):          # SELECT * projects every variable of its pattern as itself
+            return True
         if t.kind == "var":
             plain.add(t.text[1:])
         k += 1

@@ -453,9 +453,10 @@ def build_streaming(
         output = None
         if ox_store is not None:
             checks = _compact_and_check(ox_store, store_checks, progress)
-            for name, rows in checks.items():
-                shacl.violations += [f"{name}: {r}" for r in rows]
-            shacl.conforms = not shacl.violations
+            if store_checks:
+                for name, rows in checks.items():
+                    shacl.violations += [f"{name}: {r}" for r in rows]
+                shacl.conforms = not shacl.violations
         if not shacl.conforms:
             raise BuildFailed(shacl)
 
