@@ -99,6 +99,7 @@ def brokerage_roles(g: nx.Graph, group: str = "country") -> dict[Hashable, dict[
             across = np.triu(open_, 1)
             counts["representative"] = int(across[own, :].sum() + across[:, own].sum()) if mine else 0
             counts["liaison"] = int(across.sum()) - counts["representative"]
+            # each pair of groups once, the first name first (codes follow the names' order)
             pairs = [(names[present[x]], names[present[y]]) for x, y in zip(*np.nonzero(across))]
         out[v] = _roles(d * (d - 1) // 2 - len(ends_a), counts, pairs)
     return out
@@ -106,7 +107,7 @@ def brokerage_roles(g: nx.Graph, group: str = "country") -> dict[Hashable, dict[
 
 def _roles(open_pairs: int, counts: dict[str, int], pairs: list[tuple[str, str]]) -> dict[str, Any]:
     return {"open_pairs": open_pairs, **counts, "brokerage": counts["representative"] + counts["liaison"],
-            "bridged_pairs": len(set(pairs)), "groups_bridged": sorted({f"{a}-{b}" for a, b in pairs})}
+            "bridged_pairs": len(pairs), "groups_bridged": sorted(f"{a}-{b}" for a, b in pairs)}
 
 
 def brokerage(g: nx.Graph, group: str = "country") -> dict[Hashable, int]:
