@@ -21,7 +21,7 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
 from graphkit.namespaces import MCN, ONTOLOGY_GRAPH, ORG, PREFIXES, bind_prefixes
-from graphkit.rdfmap import records_to_dataset
+from graphkit.rdf.mapping import records_to_dataset
 from graphkit.records import load_records
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -185,7 +185,7 @@ def validate(data_dir: Path, ontology_dir: Path, warnings: bool) -> None:
     Example: graphkit validate --no-warnings
     """
     from graphkit.build import merged_graph, shacl_validate
-    from graphkit.rdfmap import records_to_dataset
+    from graphkit.rdf.mapping import records_to_dataset
     from graphkit.records import RecordsInvalid, load_records
 
     try:

@@ -9,7 +9,7 @@ rdflib; this one never does:
    cross-checked, as in the small build;
 2. projects are read one at a time, validated and checked (every problem is collected, with file,
    record and line, and field) and, while no problem has been seen, mapped to N-Quads lines
-   (:mod:`graphkit.nquads`, the same RDF as :mod:`graphkit.rdfmap`), written to
+   (:mod:`graphkit.rdf.mapping`, the one mapping every build uses), written to
    ``dataset.nq`` and, part by part, bulk-loaded into the on-disk store ``store/`` by
    :data:`LOADERS` threads while the mapping goes on; the store is then compacted
    (``Store.optimize``: fewer, larger files; queries on disk 1.3-6 times faster) while step 5
@@ -51,7 +51,7 @@ from graphkit.build import (
 from graphkit.bulk import count_lines, is_bulk_folder, iter_projects, read_registry, read_yaml_projects
 from graphkit.checks import Checker, _check_raw_project, _walk_quotes
 from graphkit.namespaces import GRAPH, ONTOLOGY_GRAPH
-from graphkit.nquads import QuadMapper, ontology_nquads
+from graphkit.rdf.mapping import RecordMapper, ontology_nquads
 from graphkit.records import Located, Problem, Records, RecordsInvalid, reference_dir_of
 from graphkit.reference import load_reference
 from graphkit.vocab import load_vocabularies
@@ -359,7 +359,7 @@ def build_streaming(
     try:
         output = _Output(tmp / DATASET_NQUADS if nquads else None, tmp / STORE_DIR if store != "none" else None)
         counts: dict[str, int] = {}
-        mapper = QuadMapper(recs)
+        mapper = RecordMapper(recs)
 
         def write_counted() -> None:
             """Write the mapper's lines, counting them by named graph (registries: mixed graphs)."""
@@ -445,7 +445,7 @@ def build_streaming(
 
         # while the loader thread finishes the store
         progress(f"validating a sample of {len(sample)} projects with the SHACL shapes")
-        from graphkit.rdfmap import records_to_dataset
+        from graphkit.rdf.mapping import records_to_dataset
 
         shacl = shacl_validate(merged_graph(records_to_dataset(_sample_records(recs, sample), ontology_dir)),
                                ontology_dir / "shapes")

@@ -11,7 +11,7 @@ from rdflib.namespace import RDF
 
 from graphkit.build import DEFAULT_DATA, DEFAULT_ONTOLOGY, BuildFailed, build, merged_graph, shacl_validate
 from graphkit.namespaces import GRAPH, MCN, ORGANISATION, PROJECT, ROLE, SOURCE
-from graphkit.rdfmap import records_to_dataset
+from graphkit.rdf.mapping import records_to_dataset
 from graphkit.records import load_records
 
 SOURCE_GRAPHS = ["discorsi", "impra", "ipocad", "khouribga", "somicis"]

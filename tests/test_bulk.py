@@ -14,9 +14,8 @@ from click.testing import CliRunner
 
 from graphkit.build import DEFAULT_DATA, DEFAULT_ONTOLOGY, build
 from graphkit.cli import main
-from graphkit.nquads import map_all
 from graphkit.queries import list_queries, plain_rows, run_query
-from graphkit.rdfmap import records_to_dataset
+from graphkit.rdf.mapping import records_to_dataset, records_to_nquads as map_all
 from graphkit.records import RecordsInvalid, load_records
 from graphkit.store import EmbeddedStore
 from graphkit.synth import synthesize

@@ -23,11 +23,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-import pyoxigraph as ox
-
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 DELIMITERS = (",", ";", "\t", "|")
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
 
@@ -281,56 +278,6 @@ def parse_amount(value: str, column: str, *, scale: int = 1) -> Decimal | None:
     if not d.is_finite() or d < 0:
         raise RowError(f"bad amount in {column}", repr(v))
     return d * scale
-
-
-def decimal_text(d: Decimal) -> str:
-    """The canonical xsd:decimal text of ``d`` (no exponent, no trailing zeros)."""
-    q = d.normalize()
-    text = format(q, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
-
-
-# ---------------------------------------------------------------------------------------- writing
-
-
-def iri(value: str) -> ox.NamedNode:
-    return ox.NamedNode(value)
-
-
-def lit(value: Any, datatype: str | None = None, lang: str | None = None) -> ox.Literal:
-    if lang:
-        return ox.Literal(str(value), language=lang)
-    if datatype:
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype if ":" not in datatype else datatype))
-    return ox.Literal(str(value))
-
-
-def date_literal(d: date) -> ox.Literal:
-    return lit(d.isoformat(), "date")
-
-
-class QuadWriter:
-    """Writes quads to an N-Quads file as they come, never the same quad twice."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = self.path.open("wb")
-        self._seen: set[ox.Quad] = set()
-        self.count = 0
-
-    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: Any, g: ox.NamedNode) -> None:
-        q = ox.Quad(s, p, o, g)
-        if q in self._seen:
-            return
-        self._seen.add(q)
-        self.count += 1
-        self._fh.write((str(q) + " .\n").encode("utf-8"))
-
-    def close(self) -> None:
-        self._fh.close()
 
 
 Progress = Callable[[str], None]

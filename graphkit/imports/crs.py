@@ -32,9 +32,8 @@ from typing import Iterator
 from graphkit.imports.base import (
     DatasetError, ImportReport, Row, RowError, import_rows, parse_amount, parse_date, read_rows,
 )
-from graphkit.imports.mapping import (
-    DESCRIPTION, DatasetInfo, DatasetMapper, crs_channel_kind, country_iri, iri, lit, m,
-)
+from graphkit.rdf.datasets import DatasetInfo, DatasetMapper, crs_channel_kind, country_iri, m
+from graphkit.rdf.terms import DESCRIPTION, iri, lit
 from graphkit.namespaces import SECTOR
 from graphkit.reference import ReferenceTables
 from graphkit.resolve import Mention, fold, split_cell

@@ -25,10 +25,8 @@ from pathlib import Path
 from typing import Iterator
 
 from graphkit.imports.base import ImportReport, Row, RowError, chunks, import_rows, parse_amount, parse_date, read_rows
-from graphkit.imports.mapping import (
-    DatasetInfo, DatasetMapper, IATI_ORG_TYPE, PAGE, SUBJECT, DESCRIPTION, country_iri, iri, lit, m,
-    slug_with_hash,
-)
+from graphkit.rdf.datasets import DatasetInfo, DatasetMapper, IATI_ORG_TYPE, country_iri, m, slug_with_hash
+from graphkit.rdf.terms import DESCRIPTION, PAGE, SUBJECT, iri, lit
 from graphkit.namespaces import PROJECT, VOCAB
 from graphkit.reference import ReferenceTables
 from graphkit.resolve import Mention, split_cell

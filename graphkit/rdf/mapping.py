@@ -1,62 +1,35 @@
-"""Validated records -> N-Quads lines, streamed: the bulk build's mapping, without rdflib objects.
+"""The one mapping: validated records -> N-Quads lines, one named graph per source document, plus
+the registry, the reference tables and the ontology.
 
-The RDF shape is exactly the one :mod:`graphkit.rdfmap` produces for the same records (the same
-quads, term for term, in the same named graphs; ``tests/test_bulk.py`` checks it on the seeds and on
-synthetic records). :mod:`graphkit.rdfmap` builds an rdflib dataset, which the small build
-needs for SHACL, TriG and Turtle but which costs about 100 times more per triple; this module
-formats each quad as a line of text, so a build of millions of projects never holds its graph
-in memory. Keep the two in step: a change to one is a change to the other.
+Every build reaches RDF through this module: the YAML build (:func:`records_to_dataset`, parsed
+into rdflib for SHACL, TriG and Turtle), the streaming build (:class:`RecordMapper` line by line,
+into ``dataset.nq`` and the store) and the importers (:mod:`graphkit.rdf.datasets`, which share
+:class:`Emitter`'s participation and evidence quads). The terms are those of
+``ontology/mcn.ttl``, written with :mod:`graphkit.rdf.terms`; the mapping is documented term by
+term in ``ontology/README.md``, and instance IRIs follow the policy there
+(``https://w3id.org/graphkit/id/{kind}/{slug}``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Iterable
 
 from graphkit import dates
 from graphkit.namespaces import (
-    CHANGE, COUNTRY, DCTERMS, EVIDENCE, FOAF, FUND, GEO, GRAPH, MCN, MEMBERSHIP, NUTS, ONTOLOGY_GRAPH, ORG,
-    ORGANISATION, ORGTYPE, PARTICIPATION, PLACE, PROJECT, PROV, RDF, RDFS, REFERENCE_GRAPH, REGISTRY_GRAPH,
-    ROLE, SKOS, SOURCE, THEME, UNIT, XSD, name_key,
+    CHANGE, COUNTRY, EVIDENCE, FUND, GRAPH, MEMBERSHIP, NUTS, ONTOLOGY_GRAPH, ORGANISATION, ORGTYPE,
+    PARTICIPATION, PLACE, PROJECT, REFERENCE_GRAPH, REGISTRY_GRAPH, ROLE, SOURCE, THEME, UNIT, bind_prefixes,
+    name_key,
 )
-from graphkit.rdfmap import active_bounds, ontology_files, slugify
+from graphkit.rdf.terms import (
+    A, ALT, COMMENT, DATE, DERIVED, DESCRIPTION as DESC, EDNOTE, HOMEPAGE, LABEL, LANGUAGE, LAT, LONG, NOTATION,
+    PAGE, PREF, PUBLISHER, TITLE, TRUE, M, O, Term, date_lit, day, decimal, duration_months, integer, iri, lit,
+    value_str,
+)
 from graphkit.records import PLACE_RE, Records
 from graphkit.reference import country_of_nuts
-
-def _i(term) -> str:
-    return f"<{term}>"
-
-
-# Predicates and classes as N-Quads terms, formatted once.
-A = _i(RDF.type)
-LABEL, COMMENT = _i(RDFS.label), _i(RDFS.comment)
-PREF, ALT, NOTATION, EDNOTE = _i(SKOS.prefLabel), _i(SKOS.altLabel), _i(SKOS.notation), _i(SKOS.editorialNote)
-DERIVED = _i(PROV.wasDerivedFrom)
-TITLE, DESC, DATE, LANGUAGE, PUBLISHER = (_i(DCTERMS.title), _i(DCTERMS.description), _i(DCTERMS.date),
-                                          _i(DCTERMS.language), _i(DCTERMS.publisher))
-PAGE, HOMEPAGE = _i(FOAF.page), _i(FOAF.homepage)
-XSD_INTEGER, XSD_DECIMAL, XSD_BOOLEAN, XSD_DATE, XSD_DURATION = (
-    _i(XSD.integer), _i(XSD.decimal), _i(XSD.boolean), _i(XSD.date), _i(XSD.duration))
-DATE_TYPE = {"day": _i(XSD.date), "month": _i(XSD.gYearMonth), "year": _i(XSD.gYear)}
-
-
-class _Terms:
-    """``M.quote`` -> ``"<https://w3id.org/graphkit/mcn#quote>"``, computed once and then an attribute."""
-
-    def __init__(self, namespace) -> None:
-        self._ns = str(namespace)
-
-    def __getattr__(self, name: str) -> str:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        value = f"<{self._ns}{name}>"
-        setattr(self, name, value)
-        return value
-
-
-M, O = _Terms(MCN), _Terms(ORG)
-
 
 FUND_CLASS = {"fund": M.Fund, "specific-objective": M.FundSpecificObjective,
               "national-objective": M.NationalObjective, "action": M.FundingAction, "call": M.Call}
@@ -64,81 +37,49 @@ RESULT_CLASS = {"expected-result": M.ExpectedResult, "output": M.Output}
 OBJECTIVE_CLASS = {"general": M.GeneralObjective, "specific": M.SpecificObjective}
 DATE_PROPERTY = {"submitted": M.submissionDate, "approved": M.approvalDate, "started": M.startDate,
                  "ended": M.endDate, "about": M.approximateDate}
-_IRI_ESCAPE = {c: f"%{ord(c):02X}" for c in '<>"{}|^`\\'}
+PLACE_CLASS = {"city": M.City, "nuts-2013-region": M.NUTSRegion}
 
 
-def iri(value: str) -> str:
-    """An IRI as an N-Quads term; the few characters N-Quads forbids in IRIs are percent-encoded."""
-    if any(c in _IRI_ESCAPE or ord(c) <= 0x20 for c in value):
-        value = "".join(_IRI_ESCAPE.get(c, f"%{ord(c):02X}" if ord(c) <= 0x20 else c) for c in value)
-    return f"<{value}>"
+def slugify(text: str) -> str:
+    """A lower-case IRI-safe slug: ``WP 1 task 2`` -> ``wp-1-task-2``, ``1.1`` -> ``1-1``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
-def _esc(text: str) -> str:
-    if "\\" in text:
-        text = text.replace("\\", "\\\\")
-    if '"' in text:
-        text = text.replace('"', '\\"')
-    if "\n" in text:
-        text = text.replace("\n", "\\n")
-    if "\r" in text:
-        text = text.replace("\r", "\\r")
-    return text
+def active_bounds(d) -> tuple:
+    """The earliest day a project can have started and the latest it can have ended.
 
-
-def lit(text: str, lang: str | None = None) -> str:
-    """A plain (xsd:string) or language-tagged literal."""
-    return f'"{_esc(text)}"@{lang}' if lang else f'"{_esc(text)}"'
-
-
-def typed(lexical: str, datatype: str) -> str:
-    return f'"{_esc(lexical)}"^^{datatype}'
-
-
-def date_lit(value: str) -> str:
-    """Like :func:`graphkit.dates.literal`: the datatype says the precision."""
-    return f'"{value}"^^{DATE_TYPE[dates.precision(value)]}'
-
-
-def duration_lexical(months: int) -> str:
-    """The lexical form rdflib gives ``Literal(f"P{months}M", datatype=XSD.duration)``: whole years
-    are written as years (``P9M``, ``P1Y``, ``P3Y9M``)."""
-    years, rest = divmod(int(months), 12)
-    return "P" + (f"{years}Y" if years else "") + (f"{rest}M" if rest or not years else "")
-
-
-def integer(n: int) -> str:
-    return f'"{int(n)}"^^{XSD_INTEGER}'
-
-
-def _value_str(term: str) -> str:
-    """``str()`` of the rdflib term an N-Quads term stands for (its IRI or lexical form): the
-    evidence node's IRI is a hash over these strings, as in :mod:`graphkit.rdfmap`."""
-    if term.startswith("<"):
-        return term[1:-1]
-    end = term.rindex('"')
-    lex = term[1:end]
-    if "\\" in lex:
-        lex = lex.replace("\\r", "\r").replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
-    return lex
-
-
-class QuadMapper:
-    """Turns records into N-Quads lines, appended to ``buf`` (the caller empties it with :meth:`take`).
-
-    Every quad a project's record gives lands in the named graph of its source document, so
-    the lines one :meth:`project` call adds all belong to that graph.
+    Taken from the start and end dates when stated; else the start plus the (planned) duration;
+    else the period of execution; else the approximate year the source gives.
     """
+    start = end = None
+    if d.started:
+        start = dates.bounds(d.started.value)[0]
+    elif d.period:
+        start = dates.bounds(d.period.start)[0]
+    elif d.about:
+        start = dates.bounds(d.about.value)[0]
+    if d.ended:
+        end = dates.bounds(d.ended.value)[1]
+    elif d.started and d.duration:
+        end = dates.add_months(dates.bounds(d.started.value)[1], d.duration.months)
+    elif d.period:
+        end = dates.bounds(d.period.end)[1]
+    elif d.about:
+        end = dates.bounds(d.about.value)[1]
+    return start, end
 
-    def __init__(self, recs: Records):
-        self.recs = recs
+
+class Emitter:
+    """Collects N-Quads lines in ``buf``; the quads that curated records and imported datasets
+    write alike (a participation, an evidence node) are written here, once."""
+
+    def __init__(self) -> None:
         self.buf: list[str] = []
-        self.municipalities: set[str] = set()
-        self._lang: dict[str, str] = {}
-        self.registry_g = _i(REGISTRY_GRAPH)
         self._append = self.buf.append
-        self.keys: set[tuple[str, str]] = set()      # (organisation, name key) written or pending
-        self.pending_keys: list[tuple[str, str]] = []  # keys of names as written, for name_keys()
+
+    def q(self, s: Term, p: Term, o: Term, g: Term) -> None:
+        """Add one quad."""
+        self._append(f"{s} {p} {o} {g} .\n")
 
     def take(self) -> list[str]:
         """The lines added since the last call (and an empty buffer)."""
@@ -146,10 +87,49 @@ class QuadMapper:
         self.buf.clear()
         return out
 
-    # ------------------------------------------------------------ helpers
+    def participation(self, g: Term, project: Term, project_id: str, org_id: str, role: str, as_written: str,
+                      label: str, source: Term) -> tuple[Term, Term]:
+        """A participation node (decision 0001) joining ``project`` and an organisation in ``role``,
+        with the name as the source writes it; returns the node and the organisation's IRI."""
+        node = f"<{PARTICIPATION}{project_id}--{org_id}--{role}>"
+        org = f"<{ORGANISATION}{org_id}>"
+        q = self.q
+        q(node, A, M.Participation, g)
+        q(node, M.inProject, project, g)
+        q(project, M.hasParticipation, node, g)
+        q(node, M.participant, org, g)
+        q(org, M.participatesIn, project, g)
+        q(node, M.role, f"<{ROLE}{role}>", g)
+        q(node, M.nameAsWritten, lit(as_written), g)
+        q(node, LABEL, lit(label), g)
+        q(node, DERIVED, source, g)
+        return node, org
 
-    def q(self, s: str, p: str, o: str, g: str) -> None:
-        self._append(f"{s} {p} {o} {g} .\n")
+    def evidence_node(self, g: Term, ev: Term, quote: Term, source: Term) -> None:
+        """An evidence node: the quote (a literal) and the source document it is taken from."""
+        self.q(ev, A, M.Evidence, g)
+        self.q(ev, M.quote, quote, g)
+        self.q(ev, DERIVED, source, g)
+
+
+class RecordMapper(Emitter):
+    """Turns validated records into N-Quads lines, appended to ``buf`` (the caller empties it with
+    :meth:`take`).
+
+    Every quad a project's record gives lands in the named graph of its source document, so
+    the lines one :meth:`project` call adds all belong to that graph.
+    """
+
+    def __init__(self, recs: Records):
+        super().__init__()
+        self.recs = recs
+        self.municipalities: set[str] = set()
+        self._lang: dict[str, str] = {}
+        self.registry_g = f"<{REGISTRY_GRAPH}>"
+        self.keys: set[tuple[str, str]] = set()      # (organisation, name key) written or pending
+        self.pending_keys: list[tuple[str, str]] = []  # keys of names as written, for name_keys()
+
+    # ------------------------------------------------------------ helpers
 
     def place(self, ref: str) -> str:
         kind, key = PLACE_RE.match(ref).groups()
@@ -175,12 +155,10 @@ class QuadMapper:
     def evidence(self, g: str, subject: str, quote: str, source_id: str, prop: str | None = None,
                  value: str | None = None) -> str:
         key = "\x1f".join((subject[1:-1], prop[1:-1] if prop else "None",
-                           _value_str(value) if value is not None else "None", quote, source_id))
+                           value_str(value) if value is not None else "None", quote, source_id))
         ev = f"<{EVIDENCE}{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}>"
         q = self.q
-        q(ev, A, M.Evidence, g)
-        q(ev, M.quote, lit(" ".join(quote.split()), self.lang(source_id)), g)
-        q(ev, DERIVED, f"<{SOURCE}{source_id}>", g)
+        self.evidence_node(g, ev, lit(" ".join(quote.split()), self.lang(source_id)), f"<{SOURCE}{source_id}>")
         if prop is not None:
             q(ev, M.forProperty, prop, g)
         if value is not None:
@@ -320,8 +298,8 @@ class QuadMapper:
                 if p.kind == "nuts-2013-region":
                     q(node, M.nutsVersion, lit("2013"), reg)
             if p.lat is not None:
-                q(node, _i(GEO.lat), typed(str(p.lat), XSD_DECIMAL), reg)
-                q(node, _i(GEO.long), typed(str(p.long), XSD_DECIMAL), reg)
+                q(node, LAT, decimal(p.lat), reg)
+                q(node, LONG, decimal(p.long), reg)
             if p.within:
                 q(node, M.within, self.place(p.within), reg)
             if p.replaced_by:
@@ -375,35 +353,26 @@ class QuadMapper:
             fact(g, P, M.periodEnd, date_lit(d.period.end), d.period.quote, d.period.source or sid)
         if d.duration:
             prop = M.plannedDuration if d.duration.planned else M.duration
-            fact(g, P, prop, typed(duration_lexical(d.duration.months), XSD_DURATION), d.duration.quote,
+            fact(g, P, prop, duration_months(d.duration.months), d.duration.quote,
                  d.duration.source or sid)
         active_from, active_until = active_bounds(d)
         if active_from:
-            self.q(P, M.activeFrom, typed(active_from.isoformat(), XSD_DATE), g)
+            self.q(P, M.activeFrom, day(active_from), g)
         if active_until:
-            self.q(P, M.activeUntil, typed(active_until.isoformat(), XSD_DATE), g)
+            self.q(P, M.activeUntil, day(active_until), g)
 
     def participants(self, g: str, P: str, p) -> None:
         sid, q = p.source, self.q
         title = p.acronym or p.id
         orgs = self.recs.organisations
         for pa in p.participants:
-            node = f"<{PARTICIPATION}{p.id}--{pa.org}--{pa.role}>"
-            org = f"<{ORGANISATION}{pa.org}>"
-            q(node, A, M.Participation, g)
-            q(node, M.inProject, P, g)
-            q(P, M.hasParticipation, node, g)
-            q(node, M.participant, org, g)
-            q(org, M.participatesIn, P, g)
-            q(node, M.role, f"<{ROLE}{pa.role}>", g)
-            q(node, M.nameAsWritten, lit(pa.as_written), g)
+            node, org = self.participation(g, P, p.id, pa.org, pa.role, pa.as_written,
+                                           f"{orgs[pa.org].record.name} – {pa.role} – {title}",
+                                           f"<{SOURCE}{pa.source or sid}>")
             key = name_key(pa.as_written)
             if (org, key) not in self.keys:
                 self.keys.add((org, key))
                 self.pending_keys.append((org, key))
-            name = orgs[pa.org].record.name
-            q(node, LABEL, lit(f"{name} – {pa.role} – {title}"), g)
-            q(node, DERIVED, f"<{SOURCE}{pa.source or sid}>", g)
             if pa.group:
                 q(node, M.roleGroup, lit(pa.group, self.lang(sid)), g)
             if pa.via:
@@ -426,12 +395,12 @@ class QuadMapper:
                     q(n, M.count, integer(c.exact), g)
                 if c.approx is not None:
                     q(n, M.count, integer(c.approx), g)
-                    q(n, M.approximate, typed("true", XSD_BOOLEAN), g)
+                    q(n, M.approximate, TRUE, g)
                 if c.min is not None:
                     q(n, M.countMin, integer(c.min), g)
                     q(n, M.countMax, integer(c.max), g)
                 if c.share is not None:
-                    q(n, M.share, typed(f"{c.share:g}", XSD_DECIMAL), g)
+                    q(n, M.share, decimal(f"{c.share:g}"), g)
                     q(n, M.shareOf, integer(c.of), g)
             if tg.unit:
                 q(n, M.unit, f"<{UNIT}{tg.unit}>", g)
@@ -513,7 +482,7 @@ class QuadMapper:
     # ------------------------------------------------------------ reference tables and ontology
 
     def reference(self) -> None:
-        q, ref = self.q, _i(REFERENCE_GRAPH)
+        q, ref = self.q, f"<{REFERENCE_GRAPH}>"
         tables = self.recs.reference
         for code, region in tables.nuts.items():
             node = f"<{NUTS}{code}>"
@@ -549,6 +518,15 @@ class QuadMapper:
             q(node, M.within, f"<{NUTS}{m.nuts3}>", ref)
 
 
+
+
+def ontology_files(ontology_dir: Path) -> list[Path]:
+    """The ontology, its vocabularies and its alignments (not the shapes)."""
+    files = [ontology_dir / "mcn.ttl", *sorted((ontology_dir / "vocabularies").glob("*.ttl"))]
+    align = ontology_dir / "alignments.ttl"
+    return files + ([align] if align.exists() else [])
+
+
 def ontology_nquads(ontology_dir: Path) -> str:
     """The ontology, its vocabularies and alignments as N-Quads in the ontology graph (parsed by
     rdflib once: a few thousand triples)."""
@@ -562,9 +540,9 @@ def ontology_nquads(ontology_dir: Path) -> str:
                    if line.strip())
 
 
-def map_all(recs: Records, ontology_dir: Path, projects: Iterable | None = None) -> list[str]:
-    """Every line of the dataset of ``recs`` (for tests and small record sets)."""
-    m = QuadMapper(recs)
+def records_to_nquads(recs: Records, ontology_dir: Path, projects: Iterable | None = None) -> list[str]:
+    """Every line of the dataset of ``recs`` (the projects of ``recs``, or ``projects``)."""
+    m = RecordMapper(recs)
     out = ontology_nquads(ontology_dir).splitlines(keepends=True)
     m.sources()
     m.organisations()
@@ -575,3 +553,14 @@ def map_all(recs: Records, ontology_dir: Path, projects: Iterable | None = None)
     m.name_keys()
     m.reference()
     return out + m.take()
+
+
+def records_to_dataset(recs: Records, ontology_dir: Path, projects: Iterable | None = None):
+    """The dataset of ``recs`` as an rdflib ``Dataset`` (for SHACL, TriG and Turtle), parsed from
+    :func:`records_to_nquads`."""
+    from rdflib import Dataset
+
+    ds = Dataset()
+    bind_prefixes(ds)
+    ds.parse(data="".join(records_to_nquads(recs, ontology_dir, projects)), format="nquads")
+    return ds

@@ -1,6 +1,7 @@
-"""Dataset rows -> RDF in the dataset's named graph: projects, participations, organisations,
-budgets, places, provenance. The terms are those of ``ontology/mcn.ttl`` (see
-docs/external-sources.md for the column-by-column mapping)."""
+"""Rows of imported datasets -> N-Quads in the dataset's named graph: projects, participations,
+organisations, budgets, places, provenance. Written with the same term library and the same
+participation and evidence quads as the records (:mod:`graphkit.rdf.mapping`); the terms are those
+of ``ontology/mcn.ttl`` (see docs/external-sources.md for the column-by-column mapping)."""
 
 from __future__ import annotations
 
@@ -10,51 +11,40 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
 
-import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
-
-from graphkit.imports.base import ImportReport, QuadWriter, date_literal, decimal_text, iri, lit
 from graphkit.namespaces import (
-    AMOUNT_KIND, COUNTRY, CURRENCY, EVIDENCE, GRAPH, MCN, ORG, ORGANISATION, ORGTYPE, PARTICIPATION, PLACE,
-    PROJECT, ROLE, SOURCE, dataset_graph, name_key,
+    AMOUNT_KIND, COUNTRY, CURRENCY, GRAPH, MCN, ORG, ORGANISATION, ORGTYPE, PARTICIPATION, PLACE, PROJECT,
+    SOURCE,
+    dataset_graph, name_key,
 )
-from graphkit.resolve import Match, Resolution
+from graphkit.rdf.mapping import Emitter
+from graphkit.rdf.terms import (
+    A as RDF_TYPE, ALT, BROADER, COMMENT, CONCEPT, DCT_SOURCE, DEFINITION, DERIVED, EDNOTE,
+    GENERATED_AT, HAS_TOP, IN_SCHEME, LABEL, LICENSE, NOTATION, PAGE, PREF, PROV_ENTITY, RIGHTS, SCHEME, TITLE, TOP_OF, XSD_DATETIME, XSD_DECIMAL, XSD_GYEAR, Term, day, decimal_text, evidence_iri, iri, lit, typed,
+)
 
-RDF_TYPE = iri(str(RDF.type))
-LABEL = iri(str(RDFS.label))
-COMMENT = iri(str(RDFS.comment))
-PREF = iri(str(SKOS.prefLabel))
-ALT = iri(str(SKOS.altLabel))
-NOTATION = iri(str(SKOS.notation))
-DEFINITION = iri(str(SKOS.definition))
-IN_SCHEME = iri(str(SKOS.inScheme))
-TOP_OF = iri(str(SKOS.topConceptOf))
-HAS_TOP = iri(str(SKOS.hasTopConcept))
-BROADER = iri(str(SKOS.broader))
-CONCEPT = iri(str(SKOS.Concept))
-SCHEME = iri(str(SKOS.ConceptScheme))
-EDITORIAL = iri(str(SKOS.editorialNote))
-DERIVED = iri(str(PROV.wasDerivedFrom))
-GENERATED_AT = iri(str(PROV.generatedAtTime))
-PROV_ENTITY = iri(str(PROV.Entity))
-TITLE = iri(str(DCTERMS.title))
-DESCRIPTION = iri(str(DCTERMS.description))
-SUBJECT = iri(str(DCTERMS.subject))
-DCT_SOURCE = iri(str(DCTERMS.source))
-LICENSE = iri(str(DCTERMS.license))
-RIGHTS = iri(str(DCTERMS.rights))
-LANGUAGE = iri(str(DCTERMS.language))
-PAGE = iri(str(FOAF.page))
+if TYPE_CHECKING:   # the importers' types, above this layer: annotations only
+    from graphkit.imports.base import ImportReport
+    from graphkit.resolve import Match, Resolution
+
+EDITORIAL = EDNOTE
 
 
-def m(term: str) -> ox.NamedNode:
-    return iri(str(MCN[term]))
+def _node(term) -> Term:
+    """An IRI of one of our namespaces as a term."""
+    return f"<{term}>"
 
 
-def o(term: str) -> ox.NamedNode:
-    return iri(str(ORG[term]))
+def m(term: str) -> Term:
+    """A term of the ontology: ``m("Project")``."""
+    return f"<{MCN}{term}>"
+
+
+def o(term: str) -> Term:
+    """A term of W3C ORG: ``o("Organization")``."""
+    return f"<{ORG}{term}>"
 
 
 @dataclass(frozen=True)
@@ -109,12 +99,32 @@ def crs_channel_kind(code: str) -> tuple[str, bool]:
     return "", False
 
 
-def evidence_id(*parts: str) -> ox.NamedNode:
-    return iri(str(EVIDENCE[hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]]))
+class QuadWriter:
+    """Writes N-Quads lines to a file as they come, never the same quad twice."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = self.path.open("w", encoding="utf-8")
+        self._seen: set[str] = set()
+        self.count = 0
+
+    def add(self, s: Term, p: Term, o: Term, g: Term) -> None:
+        """Write the quad unless it was written before."""
+        line = f"{s} {p} {o} {g} .\n"
+        if line in self._seen:
+            return
+        self._seen.add(line)
+        self.count += 1
+        self._fh.write(line)
+
+    def close(self) -> None:
+        """Close the file."""
+        self._fh.close()
 
 
 @dataclass
-class DatasetMapper:
+class DatasetMapper(Emitter):
     """Writes one dataset's graph; keeps track of what it has written (organisations, counts)."""
 
     info: DatasetInfo
@@ -128,16 +138,21 @@ class DatasetMapper:
     keys: dict[str, set[str]] = field(default_factory=dict)   # name keys written per organisation
 
     def __post_init__(self) -> None:
-        self.graph = iri(str(dataset_graph(self.info.name)))
-        self.source = iri(str(SOURCE["dataset-" + self.info.name]))
+        self.graph = _node(dataset_graph(self.info.name))
+        self.source = _node(SOURCE["dataset-" + self.info.name])
 
-    def add(self, s, p, obj) -> None:
+    def add(self, s: Term, p: Term, obj: Term) -> None:
+        """Write a quad into the dataset's graph."""
         self.writer.add(s, p, obj, self.graph)
+
+    def q(self, s: Term, p: Term, o: Term, g: Term) -> None:
+        """Write a quad (the :class:`~graphkit.rdf.mapping.Emitter` primitives write through this)."""
+        self.writer.add(s, p, o, g)
 
     # ------------------------------------------------------------------ projects
 
-    def project(self, slug: str, title: str) -> ox.NamedNode:
-        node = iri(str(PROJECT[slug]))
+    def project(self, slug: str, title: str) -> Term:
+        node = _node(PROJECT[slug])
         if slug not in self.projects:
             self.projects.add(slug)
             self.add(node, RDF_TYPE, m("Project"))
@@ -147,35 +162,35 @@ class DatasetMapper:
             self.add(node, LABEL, lit(title))
         return node
 
-    def budget(self, project_slug: str, project: ox.NamedNode, amount: Decimal, currency: str, kind: str,
+    def budget(self, project_slug: str, project: Term, amount: Decimal, currency: str, kind: str,
                year: int | None = None) -> None:
-        node = iri(str(PROJECT[f"{project_slug}/budget/{kind}-{currency.lower()}"]))
+        node = _node(PROJECT[f"{project_slug}/budget/{kind}-{currency.lower()}"])
         self.add(project, m("hasBudget"), node)
         self.add(node, RDF_TYPE, m("Budget"))
-        self.add(node, m("amount"), lit(decimal_text(amount), "decimal"))
-        self.add(node, m("currency"), iri(str(CURRENCY[currency])))
-        self.add(node, m("amountKind"), iri(str(AMOUNT_KIND[kind])))
+        self.add(node, m("amount"), typed(decimal_text(amount), XSD_DECIMAL))
+        self.add(node, m("currency"), _node(CURRENCY[currency]))
+        self.add(node, m("amountKind"), _node(AMOUNT_KIND[kind]))
         if year is not None:
-            self.add(node, m("budgetYear"), lit(str(year), "gYear"))
+            self.add(node, m("budgetYear"), typed(str(year), XSD_GYEAR))
         self.add(node, LABEL, lit(f"{kind} {decimal_text(amount)} {currency}" + (f" ({year})" if year else "")))
 
-    def dates(self, project: ox.NamedNode, stated: dict[str, date | None], active: tuple[date | None, date | None]):
+    def dates(self, project: Term, stated: dict[str, date | None], active: tuple[date | None, date | None]):
         for prop, value in stated.items():
             if value is not None:
-                self.add(project, m(prop), date_literal(value))
+                self.add(project, m(prop), day(value))
         start, end = active
         if start is not None and end is not None and end < start:
             self.report.note("projects whose end is before their start (no active period derived)",
-                             str(project.value).rsplit("/", 1)[-1])
+                             project[1:-1].rsplit("/", 1)[-1])
             return
         if start is not None:
-            self.add(project, m("activeFrom"), date_literal(start))
+            self.add(project, m("activeFrom"), day(start))
         if end is not None:
-            self.add(project, m("activeUntil"), date_literal(end))
+            self.add(project, m("activeUntil"), day(end))
 
     # ------------------------------------------------------------------ participations
 
-    def participations_from_cell(self, project_slug: str, project: ox.NamedNode, column: str, cell: str,
+    def participations_from_cell(self, project_slug: str, project: Term, column: str, cell: str,
                                  names: Iterable[str], role: str, kind: str = "") -> int:
         """One participation per organisation the cell names (a name listed twice counts once)."""
         made = 0
@@ -186,10 +201,8 @@ class DatasetMapper:
                 self.report.note(f"cells in {column} that name no organisation (placeholders)", name)
                 continue
             if ev is None:
-                ev = evidence_id(project_slug, column, cell)
-                self.add(ev, RDF_TYPE, m("Evidence"))
-                self.add(ev, m("quote"), lit(" ".join(cell.split())))
-                self.add(ev, DERIVED, self.source)
+                ev = evidence_iri(project_slug, column, cell)
+                self.evidence_node(self.graph, ev, lit(" ".join(cell.split())), self.source)
                 self.add(ev, COMMENT, lit(f"column {column}"))
             made += self._participation(project_slug, project, match, name, role, ev)
             if kind:
@@ -197,27 +210,19 @@ class DatasetMapper:
             self.spellings[match.org][name] += 1
         return made
 
-    def _participation(self, project_slug: str, project: ox.NamedNode, match: Match, name: str, role: str,
-                       ev: ox.NamedNode) -> int:
+    def _participation(self, project_slug: str, project: Term, match: Match, name: str, role: str,
+                       ev: Term) -> int:
         pid = f"{project_slug}--{match.org}--{role}"
-        node = iri(str(PARTICIPATION[pid]))
-        org = iri(str(ORGANISATION[match.org]))
         self._name_key(match.org, name)
         if pid in self.participations:
-            self.add(node, m("nameAsWritten"), lit(name))
+            self.add(f"<{PARTICIPATION}{pid}>", m("nameAsWritten"), lit(name))
             return 0
         self.participations.add(pid)
-        self.add(node, RDF_TYPE, m("Participation"))
-        self.add(node, m("inProject"), project)
-        self.add(project, m("hasParticipation"), node)
-        self.add(node, m("participant"), org)
-        self.add(org, m("participatesIn"), project)
-        self.add(node, m("role"), iri(str(ROLE[role])))
-        self.add(node, m("nameAsWritten"), lit(name))
-        self.add(node, LABEL, lit(f"{self.resolution.entities[match.org].label} – {role} – {project_slug}"))
-        self.add(node, DERIVED, self.source)
+        node, _org = self.participation(self.graph, project, project_slug, match.org, role, name,
+                                        f"{self.resolution.entities[match.org].label} – {role} – {project_slug}",
+                                        self.source)
         self.add(node, m("hasEvidence"), ev)
-        self.add(node, m("matchConfidence"), lit(f"{match.confidence:.2f}", "decimal"))
+        self.add(node, m("matchConfidence"), typed(f"{match.confidence:.2f}", XSD_DECIMAL))
         self.add(node, m("matchMethod"), lit(match.method))
         return 1
 
@@ -226,7 +231,7 @@ class DatasetMapper:
         key = name_key(name)
         if key not in self.keys.setdefault(slug, set()):
             self.keys[slug].add(key)
-            self.add(iri(str(ORGANISATION[slug])), m("nameKey"), lit(key))
+            self.add(_node(ORGANISATION[slug]), m("nameKey"), lit(key))
 
     # ------------------------------------------------------------------ organisations
 
@@ -239,7 +244,7 @@ class DatasetMapper:
                 seeds += 1
                 continue
             others += 1
-            node = iri(str(ORGANISATION[slug]))
+            node = _node(ORGANISATION[slug])
             label = e.label
             if label.casefold() in seed_labels:
                 # the same words name a seed organisation this one is not: keep names apart
@@ -257,14 +262,14 @@ class DatasetMapper:
             kinds = self.kinds.get(slug)
             if kinds:
                 kind = sorted(kinds, key=lambda k: (-kinds[k], KIND_PRIORITY.index(k) if k in KIND_PRIORITY else 99))[0]
-                self.add(node, o("classification"), iri(str(ORGTYPE[kind])))
+                self.add(node, o("classification"), _node(ORGTYPE[kind]))
             if e.country:
-                self.add(node, m("country"), iri(str(COUNTRY[e.country])))
+                self.add(node, m("country"), _node(COUNTRY[e.country]))
             unit_of = next((mt.unit_of for k, mt in self.resolution.matches.items()
                             if mt.org == slug and mt.unit_of), None)
             if unit_of:
                 self.add(node, RDF_TYPE, o("OrganizationalUnit"))
-                self.add(node, o("subOrganizationOf"), iri(str(ORGANISATION[unit_of])))
+                self.add(node, o("subOrganizationOf"), _node(ORGANISATION[unit_of]))
             if len(e.names) > 1:
                 self.add(node, EDITORIAL, lit(
                     f"One organisation resolved from {len(e.names)} spellings across the external datasets "
@@ -277,27 +282,27 @@ class DatasetMapper:
         info = self.info
         src = self.source
         self.add(src, RDF_TYPE, m("SourceDocument"))
-        self.add(src, TITLE, lit(info.title, lang="en"))
-        self.add(src, LABEL, lit(info.title, lang="en"))
+        self.add(src, TITLE, lit(info.title, "en"))
+        self.add(src, LABEL, lit(info.title, "en"))
         self.add(src, PAGE, iri(info.source_url))
         self.add(src, DCT_SOURCE, iri(info.source_url))
         self.add(src, LICENSE, iri(info.license))
-        self.add(src, RIGHTS, lit(info.rights, lang="en"))
-        self.add(src, COMMENT, lit(info.attribution, lang="en"))
+        self.add(src, RIGHTS, lit(info.rights, "en"))
+        self.add(src, COMMENT, lit(info.attribution, "en"))
         for f in files:
             self.add(src, m("fileName"), lit(f["name"]))
         g = self.graph
         self.add(g, RDF_TYPE, PROV_ENTITY)
-        self.add(g, LABEL, lit(f"What the {info.title} states (imported by graphkit)", lang="en"))
+        self.add(g, LABEL, lit(f"What the {info.title} states (imported by graphkit)", "en"))
         self.add(g, DERIVED, src)
         self.add(g, DCT_SOURCE, iri(info.source_url))
         self.add(g, LICENSE, iri(info.license))
-        self.add(g, RIGHTS, lit(info.rights, lang="en"))
+        self.add(g, RIGHTS, lit(info.rights, "en"))
         when = (generated or datetime.now(timezone.utc)).replace(microsecond=0)
-        self.add(g, GENERATED_AT, lit(when.isoformat(), "dateTime"))
+        self.add(g, GENERATED_AT, typed(when.isoformat(), XSD_DATETIME))
         self.add(g, COMMENT, lit(
             f"Imported from {', '.join(f['name'] + ' (sha256 ' + f['sha256'][:12] + '…)' for f in files)}; "
-            f"copied from {info.source_url} at commit {info.commit}.", lang="en"))
+            f"copied from {info.source_url} at commit {info.commit}.", "en"))
 
     # ------------------------------------------------------------------ vocabularies of the dataset
 
@@ -306,9 +311,9 @@ class DatasetMapper:
         """A SKOS scheme generated from a dataset's code list: (code, label, parent code) triples."""
         s = iri(scheme_iri)
         self.add(s, RDF_TYPE, SCHEME)
-        self.add(s, PREF, lit(title, lang="en"))
-        self.add(s, TITLE, lit(title, lang="en"))
-        self.add(s, DEFINITION, lit(definition, lang="en"))
+        self.add(s, PREF, lit(title, "en"))
+        self.add(s, TITLE, lit(title, "en"))
+        self.add(s, DEFINITION, lit(definition, "en"))
         self.add(s, DCT_SOURCE, iri(source_url))
         items = list(concepts)
         codes = {c for c, _, _ in items}
@@ -317,23 +322,23 @@ class DatasetMapper:
             self.add(c, RDF_TYPE, CONCEPT)
             self.add(c, IN_SCHEME, s)
             self.add(c, NOTATION, lit(code))
-            self.add(c, PREF, lit(label, lang="en"))
+            self.add(c, PREF, lit(label, "en"))
             if parent and parent in codes and parent != code:
                 self.add(c, BROADER, iri(f"{scheme_iri}/{parent}"))
             else:
                 self.add(c, TOP_OF, s)
                 self.add(s, HAS_TOP, c)
 
-    def region(self, slug: str, label: str) -> ox.NamedNode:
-        node = iri(str(PLACE[slug]))
+    def region(self, slug: str, label: str) -> Term:
+        node = _node(PLACE[slug])
         self.add(node, RDF_TYPE, m("Place"))
         self.add(node, PREF, lit(label))
         self.add(node, LABEL, lit(label))
         return node
 
 
-def country_iri(iso3: str) -> ox.NamedNode:
-    return iri(str(COUNTRY[iso3]))
+def country_iri(iso3: str) -> Term:
+    return _node(COUNTRY[iso3])
 
 
 def slug_with_hash(prefix: str, identifier: str) -> str:
