@@ -343,24 +343,17 @@ def _curie(iri: str) -> str:
 def _batches(triples: list[ox.Triple], size: int) -> list[list[ox.Triple]]:
     """Batches of at most ``size`` triples that never split the triples sharing a blank node
     (a blank node's label is scoped to one request, so splitting would break it in two)."""
-    parent: dict[str, str] = {}
+    from networkx.utils import UnionFind
 
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    find = UnionFind()
     for t in triples:
         bnodes = [x.value for x in (t.subject, t.object) if isinstance(x, ox.BlankNode)]
-        for b in bnodes[1:]:
-            parent[find(bnodes[0])] = find(b)
-        for b in bnodes[:1]:
-            find(b)
+        if bnodes:
+            find.union(*bnodes)
     groups: dict[Any, list[ox.Triple]] = {}
     for i, t in enumerate(triples):
         b = next((x.value for x in (t.subject, t.object) if isinstance(x, ox.BlankNode)), None)
-        groups.setdefault(("b", find(b)) if b is not None else ("t", i), []).append(t)
+        groups.setdefault(("b", find[b]) if b is not None else ("t", i), []).append(t)
     out: list[list[ox.Triple]] = []
     current: list[ox.Triple] = []
     for group in groups.values():

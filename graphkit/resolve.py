@@ -826,18 +826,10 @@ class Resolver:
         confidence and method, and the keys a reviewer declared units of another name."""
         from rapidfuzz import fuzz, process
 
-        parent = {k: k for k in keys}
+        from networkx.utils import UnionFind
 
-        def find(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        def union(a: str, b: str) -> None:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+        find = UnionFind(keys)
+        known = set(keys)
 
         def cmp(x: str, y: str) -> Score:
             return compare(names[x], names[y], common=self.common)
@@ -859,9 +851,9 @@ class Resolver:
                     if b != a and (min(a, b), max(a, b)) not in pairs:
                         pairs[(min(a, b), max(a, b))] = cmp(a, b)
         for (x, other), row in self.rows.items():     # decided pairs are compared even when no index found them
-            if x in parent and other in parent and x != other and (min(x, other), max(x, other)) not in pairs:
+            if x in known and other in known and x != other and (min(x, other), max(x, other)) not in pairs:
                 pairs[(min(x, other), max(x, other))] = cmp(x, other)
-        members: dict[str, list[str]] = {k: [k] for k in keys}
+        members: dict[str, list[str]] = {k: [k] for k in keys}    # by the root of each cluster
 
         def can_link(ra: str, rb: str) -> bool:
             """Two clusters join only if no reviewer kept two of their names apart and every two full
@@ -884,12 +876,11 @@ class Resolver:
         for (a, b), s in sorted(pairs.items(), key=lambda kv: (-kv[1].confidence, kv[0])):
             d = self.decision(a, b)
             if d == "accept" or (not d and s.confidence >= ACCEPT):
-                ra, rb = find(a), find(b)
+                ra, rb = find[a], find[b]
                 if ra == rb or not can_link(ra, rb):
                     continue
-                union(a, b)                       # the smaller root stays the root
-                root, other = min(ra, rb), max(ra, rb)
-                members[root] = members[root] + members.pop(other)
+                find.union(a, b)
+                members[find[a]] = members.pop(min(ra, rb)) + members.pop(max(ra, rb))
                 for k in (a, b):
                     conf[k] = min(conf.get(k, 1.0), s.confidence if not d else max(s.confidence, REVIEW))
                     method[k] = "review-accept" if d else method.get(k, s.method)
@@ -898,7 +889,7 @@ class Resolver:
                 units[x] = b if x == a else a
         groups: dict[str, list[str]] = defaultdict(list)
         for k in keys:
-            groups[find(k)].append(k)
+            groups[find[k]].append(k)
         clusters = self._name_clusters(groups, by_key)
         slug_of = {k: cid for cid, ks in clusters.items() for k in ks}
         for (a, b), s in sorted(pairs.items()):
