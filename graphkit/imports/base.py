@@ -25,6 +25,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
+from graphkit.errors import EXIT_NONCONFORMING, GraphkitError
+
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -32,11 +34,13 @@ DELIMITERS = (",", ";", "\t", "|")
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
 
 
-class DatasetError(Exception):
-    """The file cannot be imported as the dataset; the message says which file and why."""
+class DatasetError(GraphkitError):
+    """The file cannot be imported as the dataset; the message says which file and why (exit code 1)."""
+
+    exit_code = EXIT_NONCONFORMING
 
 
-class RowError(ValueError):
+class RowError(GraphkitError, ValueError):
     """A value of a row cannot be used; the row is skipped and the reason counted."""
 
     def __init__(self, reason: str, detail: str = ""):
