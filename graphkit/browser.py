@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from graphkit.errors import EXIT_RUNTIME, GraphkitError
+
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -41,8 +43,10 @@ FLAGS = (
 )
 
 
-class BrowserError(RuntimeError):
-    """Chromium is missing, did not answer in time, or a command failed."""
+class BrowserError(GraphkitError, RuntimeError):
+    """Chromium is missing, did not answer in time, or a command failed (exit code 3)."""
+
+    exit_code = EXIT_RUNTIME
 
 
 class JavaScriptError(BrowserError):

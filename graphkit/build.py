@@ -20,6 +20,7 @@ from typing import Callable, Sequence
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
+from graphkit.errors import EXIT_NONCONFORMING, GraphkitError
 from graphkit.namespaces import MCN, ONTOLOGY_GRAPH, ORG, PREFIXES, bind_prefixes
 from graphkit.rdf.mapping import records_to_dataset
 from graphkit.records import load_records
@@ -38,18 +39,51 @@ SHACL_REPORT = "shacl-report.txt"
 
 @dataclass
 class ShaclResult:
+    """What the SHACL validation found: violations (the data do not conform), warnings and infos.
+
+    Attributes:
+        conforms: True when there is no violation (warnings allowed).
+        violations: One line per violation (``focus: path: message``), sorted.
+        warnings: One line per warning, sorted.
+        infos: One line per informational result, sorted.
+    """
+
     conforms: bool
     violations: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     infos: list[str] = field(default_factory=list)
 
+    def lines(self, warnings: bool = True) -> list[str]:
+        """The result as ``graphkit validate`` prints it: each violation, each warning, then a verdict.
 
-class BuildFailed(Exception):
-    """The dataset does not conform to the shapes; nothing was written."""
+        Args:
+            warnings: Also list the warnings (they are counted in the verdict either way).
+
+        Returns:
+            ``violation  LINE`` for each violation, ``warning    LINE`` for each warning, and a last
+            line ``conforms: yes|no (N violations, M warnings)``.
+        """
+        out = [f"violation  {v}" for v in self.violations]
+        if warnings:
+            out += [f"warning    {w}" for w in self.warnings]
+        out.append(f"conforms: {'yes' if self.conforms else 'no'} "
+                   f"({len(self.violations)} violations, {len(self.warnings)} warnings)")
+        return out
+
+
+class BuildFailed(GraphkitError):
+    """The dataset does not conform to the shapes; nothing was written (exit code 1).
+
+    The message counts the violations, says that nothing was written and lists them, one indented
+    line each.
+    """
+
+    exit_code = EXIT_NONCONFORMING
 
     def __init__(self, shacl: ShaclResult):
         self.shacl = shacl
-        super().__init__(f"{len(shacl.violations)} SHACL violation(s):\n" + "\n".join(shacl.violations))
+        super().__init__(f"{len(shacl.violations)} SHACL violation(s); nothing was written.\n"
+                         + "\n".join(f"  {v}" for v in shacl.violations))
 
 
 @dataclass
@@ -218,6 +252,32 @@ def build(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return summary
+
+
+def validate(data_dir: Path | str = DEFAULT_DATA, ontology_dir: Path | str = DEFAULT_ONTOLOGY) -> ShaclResult:
+    """Check the records and the dataset they make against the SHACL shapes, writing nothing.
+
+    The records are loaded and validated, mapped to RDF and the merged graph is validated with
+    the shapes in ``ontology_dir/shapes``: the checks of :func:`build`, without its files.
+
+    Args:
+        data_dir: Folder of curated records.
+        ontology_dir: Ontology folder (vocabularies, shapes).
+
+    Returns:
+        The SHACL result; ``conforms`` is False when there are violations.
+
+    Raises:
+        RecordsInvalid: the records have problems (each with file, record and field).
+
+    Example:
+        >>> from graphkit.build import validate
+        >>> print("\\n".join(validate().lines(warnings=False)))  # doctest: +SKIP
+        conforms: yes (0 violations, 34 warnings)
+    """
+    data_dir, ontology_dir = Path(data_dir), Path(ontology_dir)
+    recs = load_records(data_dir, ontology_dir=ontology_dir)
+    return shacl_validate(merged_graph(records_to_dataset(recs, ontology_dir)), ontology_dir / "shapes")
 
 
 def is_streaming(data_dir: Path) -> bool:

@@ -7,9 +7,7 @@ file).
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import functools
 import sys
 from pathlib import Path
 
@@ -17,16 +15,62 @@ import click
 
 from graphkit import __version__
 from graphkit.build import DEFAULT_DATA, DEFAULT_ONTOLOGY, DEFAULT_OUT
+from graphkit.errors import EXIT_NONCONFORMING, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, GraphkitError
 
-EXIT_OK, EXIT_NONCONFORMING, EXIT_USAGE, EXIT_RUNTIME = 0, 1, 2, 3
+__all__ = ["EXIT_OK", "EXIT_NONCONFORMING", "EXIT_USAGE", "EXIT_RUNTIME", "CommandRefused", "GraphkitGroup", "main"]
 
 
-def _fail(message: str, code: int) -> None:
-    click.echo(message, err=True)
-    sys.exit(code)
+class CommandRefused(GraphkitError):
+    """A command's own check failed (an option it cannot use, no build); printed as it is.
+
+    Args:
+        message: What is wrong and what to do, in the command's words.
+        exit_code: The exit code (2 usage, 3 runtime).
+    """
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def error_message(command: str | None, exc: BaseException) -> str:
+    """The line(s) the command line prints for an error: ``COMMAND failed: MESSAGE``.
+
+    Args:
+        command: The name of the command that failed (``build``, ``import``, ...), or None.
+        exc: The error; a :class:`CommandRefused` is printed as it is.
+
+    Returns:
+        The text to print on standard error.
+    """
+    if isinstance(exc, CommandRefused) or not command:
+        return str(exc)
+    return f"{command} failed: {exc}"
+
+
+class GraphkitGroup(click.Group):
+    """The ``graphkit`` group: maps every error to its message and exit code, in one place.
+
+    A :class:`graphkit.errors.GraphkitError` prints :func:`error_message` on standard error and
+    exits with its ``exit_code``; an ``OSError`` (a file that cannot be read or written) exits 3.
+    """
+
+    def invoke(self, ctx: click.Context):
+        """Run the subcommand; print a failure on standard error and exit with its code."""
+        try:
+            return super().invoke(ctx)
+        except GraphkitError as exc:
+            code = exc.exit_code
+            message = error_message(ctx.invoked_subcommand, exc)
+        except OSError as exc:
+            code = EXIT_RUNTIME
+            message = error_message(ctx.invoked_subcommand, exc)
+        click.echo(message, err=True)
+        ctx.exit(code)
 
 
 def format_option(f):
+    """The ``--format table|csv|tsv|json`` option of the commands that print rows."""
     return click.option(
         "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
         show_default=True, help="How to print rows.",
@@ -34,60 +78,21 @@ def format_option(f):
 
 
 def print_rows(variables: list[str], rows: list[dict], fmt: str, raw=None) -> None:
-    """Print rows (dicts of plain values) as a table, CSV, TSV or SPARQL-results-like JSON."""
-    if fmt in ("csv", "tsv"):
-        buf = io.StringIO()
-        w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        w.writerow(variables)
-        for r in rows:
-            w.writerow(["" if r[v] is None else r[v] for v in variables])
-        click.echo(buf.getvalue(), nl=False)
-    elif fmt == "json":
-        click.echo(json.dumps(raw if raw is not None else rows, indent=2, ensure_ascii=False))
-    else:
-        if not rows:
-            click.echo("(no rows)")
-            return
-        cells = [[("" if r[v] is None else str(r[v])) for v in variables] for r in rows]
-        widths = [min(60, max(len(v), *(len(c[i]) for c in cells))) for i, v in enumerate(variables)]
+    """Print rows of plain values as :func:`graphkit.results.format_rows` writes them."""
+    from graphkit.results import format_rows
 
-        def cut(s: str, w: int) -> str:
-            s = s.replace("\n", " ")
-            return s if len(s) <= w else s[: w - 1] + "…"
-
-        click.echo("  ".join(v.ljust(w) for v, w in zip(variables, widths)).rstrip())
-        click.echo("  ".join("-" * w for w in widths))
-        for c in cells:
-            click.echo("  ".join(cut(x, w).ljust(w) for x, w in zip(c, widths)).rstrip())
-        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    click.echo(format_rows(variables, rows, fmt, raw=raw), nl=False)
 
 
-def sparql_json(result) -> dict:
-    """A SELECT result in the SPARQL 1.1 Query Results JSON format."""
-    import pyoxigraph as ox
-
-    def term(t):
-        if isinstance(t, ox.NamedNode):
-            return {"type": "uri", "value": t.value}
-        if isinstance(t, ox.BlankNode):
-            return {"type": "bnode", "value": t.value}
-        d = {"type": "literal", "value": t.value}
-        if t.language:
-            d["xml:lang"] = t.language
-        elif t.datatype and t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            d["datatype"] = t.datatype.value
-        return d
-
-    bindings = [{v: term(x) for v, x in zip(result.variables, row) if x is not None} for row in result.rows]
-    return {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GraphkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="graphkit")
 def main() -> None:
     """graphkit: a knowledge graph of migration-cooperation networks.
 
-    Build the graph from the curated records, validate it, and ask it questions.
+    Build the graph from the curated records, validate it, and ask it questions. The same flag
+    means the same in every command: --build DIR is the build folder, --out is a file or folder
+    the command writes besides it. Exit codes: 0 ok; 1 the data do not conform or a query
+    failed; 2 usage; 3 runtime error (no build, a file that cannot be read or written).
 
     Example: graphkit build && graphkit query projects
     """
@@ -101,14 +106,47 @@ def _paths(f):
     return f
 
 
-def _out(f):
-    return click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
-                        show_default=True, help="Folder the built graph is written to.")(f)
+DEPRECATED_OUT = "note: --out for the build folder is deprecated; use --build DIR"
+
+
+def build_option(f=None, *, legacy_out: bool = True):
+    """The ``--build DIR`` option (the build folder), with ``--out`` as its hidden, deprecated alias.
+
+    The command receives ``build_dir``. Where ``--out`` used to name the build folder
+    (``legacy_out``), ``--out DIR`` still works, printing a one-line note on standard error; both
+    at once is a usage error. Where ``--out`` names the file a command writes (map, export), the
+    alias is left out.
+
+    Args:
+        f: The command function (when used as ``@build_option``).
+        legacy_out: Also accept ``--out DIR`` as the deprecated name of ``--build``.
+    """
+    if f is None:
+        return functools.partial(build_option, legacy_out=legacy_out)
+    option = click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
+                          default=DEFAULT_OUT, show_default=True, metavar="DIR",
+                          help="The build folder (written by `graphkit build`, read by the other commands).")
+    if not legacy_out:
+        return option(f)
+
+    @functools.wraps(f)
+    def command(*args, build_dir: Path, legacy_out_dir: Path | None = None, **kwargs):
+        if legacy_out_dir is not None:
+            ctx = click.get_current_context()
+            if ctx.get_parameter_source("build_dir") == click.core.ParameterSource.COMMANDLINE:
+                raise CommandRefused("give the build folder once, with --build (--out is its old name)")
+            click.echo(DEPRECATED_OUT, err=True)
+            build_dir = legacy_out_dir
+        return f(*args, build_dir=build_dir, **kwargs)
+
+    command = click.option("--out", "legacy_out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                           hidden=True, help="Deprecated name of --build.")(command)
+    return option(command)
 
 
 @main.command()
 @_paths
-@_out
+@build_option
 @click.option("--no-docs", is_flag=True, help="Skip the HTML documentation of the ontology.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--with-imports", is_flag=True,
@@ -118,57 +156,51 @@ def _out(f):
 @click.option("--add-data", "add_data", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Another folder of records (YAML or bulk JSON Lines) built beside --data; repeatable.")
 @click.option("--store", "store_mode", type=click.Choice(["auto", "disk", "none"]), default="auto", show_default=True,
-              help="Streaming build only: keep the on-disk Oxigraph store under --out/store (auto: from 1M quads).")
+              help="Streaming build only: keep the on-disk Oxigraph store under --build/store (auto: from 1M quads).")
 @click.option("--no-nquads", is_flag=True,
               help="Streaming build with --store disk: keep only the store, no dataset.nq (for millions of projects).")
 @click.option("--no-store-checks", is_flag=True,
               help="Streaming build: skip the *-violation.rq checks on the whole store (at a million projects "
                    "10 minutes and the peak memory); the records are still validated. Run them afterwards "
-                   "with `graphkit query NAME --out OUT`.")
-def build(data_dir: Path, ontology_dir: Path, out_dir: Path, no_docs: bool, quiet: bool, with_imports: bool = False,
+                   "with `graphkit query NAME --build DIR`.")
+def build(data_dir: Path, ontology_dir: Path, build_dir: Path, no_docs: bool, quiet: bool, with_imports: bool = False,
           imports_dir: Path | None = None, add_data: tuple[Path, ...] = (), store_mode: str = "auto",
           no_nquads: bool = False, no_store_checks: bool = False) -> None:
     """Validate the records, build the RDF dataset and print what it holds.
 
     Writes dataset.trig, dataset.nq, merged.ttl, shacl-report.txt, ontology.html and
-    summary.json under --out, all or nothing: on any error nothing is written. With
+    summary.json under --build, all or nothing: on any error nothing is written. With
     --with-imports the graphs of the imported datasets (graph/dataset/eutf, graph/dataset/crs)
     are added to those files.
     A bulk folder (JSON Lines records, e.g. from `graphkit synth`) as --data, or --add-data,
     switches to the streaming build: dataset.nq and an on-disk store (store/), SHACL on a sample,
     the *-violation.rq checks on the whole dataset (docs/benchmarks.md).
-    Exit codes: 0 built; 1 invalid records or SHACL violations; 3 runtime error (also: no import
-    to add).
+    Exit codes: 0 built; 1 invalid records or SHACL violations; 2 usage (options that do not go
+    together); 3 runtime error (also: no import to add).
 
-    Example: graphkit build --out build/graph
+    Example: graphkit build --build build/graph
     """
-    from graphkit.build import BuildFailed, build as run_build
-    from graphkit.records import RecordsInvalid
+    from graphkit.build import build as run_build, is_streaming
 
-    progress = (lambda m: None) if quiet else (lambda m: click.echo(f"… {m}", err=True))
+    if no_nquads and store_mode != "disk":
+        raise CommandRefused("build failed: --no-nquads needs --store disk (without dataset.nq the build must "
+                             "keep its on-disk store)", EXIT_USAGE)
     imports: list[Path] = []
     if with_imports:
         from graphkit.imports import DEFAULT_IMPORTS, imported_graphs
 
+        if add_data or is_streaming(data_dir):
+            raise CommandRefused("build failed: --with-imports adds the imported graphs to the build of curated "
+                                 "YAML records only, not to a streaming build", EXIT_USAGE)
         imports = imported_graphs(imports_dir or DEFAULT_IMPORTS)
         if not imports:
-            _fail(f"no imported dataset in {imports_dir or DEFAULT_IMPORTS}: run `graphkit import eutf PATH` "
-                  "or `graphkit import crs PATH` first", EXIT_RUNTIME)
-    try:
-        summary = run_build(data_dir, out_dir, ontology_dir=ontology_dir, docs=not no_docs, progress=progress,
-                            add_data=add_data, store=store_mode, **({"imports": imports} if imports else {}),
-                            **({"nquads": False} if no_nquads else {}),
-                            **({"store_checks": False} if no_store_checks else {}))
-    except RecordsInvalid as exc:
-        _fail(f"build failed: {len(exc.problems)} problem(s) in the records; nothing was written.\n"
-              + "\n".join(f"  {p}" for p in exc.problems), EXIT_NONCONFORMING)
-    except BuildFailed as exc:
-        _fail(f"build failed: {len(exc.shacl.violations)} SHACL violation(s); nothing was written.\n"
-              + "\n".join(f"  {v}" for v in exc.shacl.violations), EXIT_NONCONFORMING)
-    except OSError as exc:
-        _fail(f"build failed: {exc}", EXIT_RUNTIME)
-    except ValueError as exc:   # options that do not go together (--no-nquads without --store disk)
-        _fail(f"build failed: {exc}", EXIT_USAGE)
+            raise CommandRefused(f"no imported dataset in {imports_dir or DEFAULT_IMPORTS}: run `graphkit import "
+                                 "eutf PATH` or `graphkit import crs PATH` first", EXIT_RUNTIME)
+    progress = (lambda m: None) if quiet else (lambda m: click.echo(f"… {m}", err=True))
+    summary = run_build(data_dir, build_dir, ontology_dir=ontology_dir, docs=not no_docs, progress=progress,
+                        add_data=add_data, store=store_mode, **({"imports": imports} if imports else {}),
+                        **({"nquads": False} if no_nquads else {}),
+                        **({"store_checks": False} if no_store_checks else {}))
     if not quiet:
         for line in summary.lines():
             click.echo(line)
@@ -180,29 +212,17 @@ def build(data_dir: Path, ontology_dir: Path, out_dir: Path, no_docs: bool, quie
 def validate(data_dir: Path, ontology_dir: Path, warnings: bool) -> None:
     """Validate the records and the SHACL shapes without writing anything.
 
+    Prints each violation, each warning (unless --no-warnings) and a last line
+    `conforms: yes|no (N violations, M warnings)`.
     Exit codes: 0 conforms (warnings allowed); 1 does not conform; 2 usage; 3 runtime error.
 
     Example: graphkit validate --no-warnings
     """
-    from graphkit.build import merged_graph, shacl_validate
-    from graphkit.rdf.mapping import records_to_dataset
-    from graphkit.records import RecordsInvalid, load_records
+    from graphkit.build import validate as run_validate
 
-    try:
-        recs = load_records(data_dir, ontology_dir=ontology_dir)
-    except RecordsInvalid as exc:
-        _fail(f"records: {len(exc.problems)} problem(s)\n" + "\n".join(f"  {p}" for p in exc.problems),
-              EXIT_NONCONFORMING)
-    except OSError as exc:
-        _fail(f"validate failed: {exc}", EXIT_RUNTIME)
-    result = shacl_validate(merged_graph(records_to_dataset(recs, ontology_dir)), ontology_dir / "shapes")
-    for v in result.violations:
-        click.echo(f"violation  {v}")
-    if warnings:
-        for w in result.warnings:
-            click.echo(f"warning    {w}")
-    click.echo(f"conforms: {'yes' if result.conforms else 'no'} "
-               f"({len(result.violations)} violations, {len(result.warnings)} warnings)")
+    result = run_validate(data_dir, ontology_dir)
+    for line in result.lines(warnings=warnings):
+        click.echo(line)
     sys.exit(EXIT_OK if result.conforms else EXIT_NONCONFORMING)
 
 
@@ -233,7 +253,7 @@ def queries_cmd(fmt: str, markdown: bool) -> None:
 @click.option("-p", "--param", "params", type=(str, str), multiple=True, metavar="NAME VALUE",
               help="A query parameter, bound as an RDF term (IRI or CURIE, string, organisation name, date, integer).")
 @format_option
-@_out
+@build_option
 @click.option("--endpoint", metavar="URL", default=None,
               help="Run on a SPARQL 1.1 server instead of the build (credentials from GRAPHKIT_SPARQL_USER "
                    "and GRAPHKIT_SPARQL_PASSWORD).")
@@ -244,7 +264,7 @@ def queries_cmd(fmt: str, markdown: bool) -> None:
 @click.option("--source", "sources", multiple=True, metavar="SOURCE",
               help="Read only these sources of the build: seeds (the curated pages), eutf, crs (repeatable; "
                    "default: all).")
-def query(query: str | None, params: tuple[tuple[str, str], ...], fmt: str, out_dir: Path, endpoint: str | None,
+def query(query: str | None, params: tuple[tuple[str, str], ...], fmt: str, build_dir: Path, endpoint: str | None,
           default_graph: str, sources: tuple[str, ...] = ()) -> None:
     """Run a named query, a .rq file, or a query read from standard input ('-').
 
@@ -253,66 +273,59 @@ def query(query: str | None, params: tuple[tuple[str, str], ...], fmt: str, out_
     Exit codes: 0 rows printed; 1 query error or incomplete answer; 2 usage (also: a --source the
     build does not hold); 3 no build or the server cannot be reached.
 
-    Example: graphkit query organisation-projects -p name "Iscos"
+    Example: graphkit query organisation-projects -p name "Iscos" --build build/graph
     """
     from graphkit.queries import load_query, parse_header, plain_rows, run_query
-    from graphkit.store import EmbeddedStore, QueryError
+    from graphkit.results import select_json
 
     if query is None or query == "-":
         text = sys.stdin.read()
         if not text.strip():
-            _fail("no query given: name a query, a .rq file, or pipe one on standard input", EXIT_USAGE)
+            raise CommandRefused("no query given: name a query, a .rq file, or pipe one on standard input")
         nq = parse_header(text, "stdin")
     else:
-        try:
-            nq = load_query(query)
-        except QueryError as exc:
-            _fail(str(exc), EXIT_USAGE)
-    if endpoint and sources:
-        _fail("--source filters the build; it cannot be used with --endpoint", EXIT_USAGE)
-    try:
-        if endpoint:
-            from graphkit.remote import RemoteStore
+        nq = load_query(query)
+    store = _open(build_dir, endpoint, default_graph, sources)
+    result = run_query(store, nq, dict(params))
+    raw = select_json(result.variables, result.rows) if fmt == "json" else None
+    print_rows(result.variables, plain_rows(result), fmt, raw=raw)
 
-            store = RemoteStore(endpoint, default_graph=default_graph)
-        elif sources:
-            from graphkit.sources import open_sources
 
-            store = open_sources(out_dir, sources)
-        else:
-            store = EmbeddedStore.from_build(out_dir)
-    except FileNotFoundError as exc:
-        _fail(str(exc), EXIT_RUNTIME)
-    except (QueryError, ValueError) as exc:  # bad credentials settings, a source the build lacks
-        _fail(str(exc), EXIT_USAGE)
-    try:
-        result = run_query(store, nq, dict(params))
-    except QueryError as exc:
-        from graphkit.remote import EndpointError
+def _open(build_dir: Path, endpoint: str | None, default_graph: str, sources: tuple[str, ...] = ()):
+    """The store every command reads: the build (or some of its sources), or a SPARQL server."""
+    from graphkit.store import open_store
 
-        _fail(f"{nq.name}: {exc}", EXIT_RUNTIME if isinstance(exc, EndpointError) else EXIT_NONCONFORMING)
-    print_rows(result.variables, plain_rows(result), fmt, raw=sparql_json(result) if fmt == "json" else None)
+    options = {"default_graph": default_graph} if endpoint else {}
+    return open_store(endpoint, out_dir=build_dir, sources=sources, **options)
+
+
+def _need_build(build_dir: Path, name: str) -> Path:
+    """``build_dir/name``, or a refusal (exit code 3) saying to run the build first."""
+    path = build_dir / name
+    if not path.exists():
+        raise CommandRefused(f"{path} does not exist: run `graphkit build` first", EXIT_RUNTIME)
+    return path
 
 
 @main.command()
-@_out
-def stats(out_dir: Path) -> None:
+@build_option
+def stats(build_dir: Path) -> None:
     """Print what the last build holds (from its summary.json).
 
-    Example: graphkit stats
-    """
-    from graphkit.build import load_summary
+    Exit codes: 0 printed; 3 no build.
 
-    try:
-        summary = load_summary(out_dir)
-    except FileNotFoundError:
-        _fail(f"no build in {out_dir}: run `graphkit build` first", EXIT_RUNTIME)
-    for line in summary.lines():
+    Example: graphkit stats --build build/graph
+    """
+    from graphkit.build import SUMMARY, load_summary
+
+    if not (build_dir / SUMMARY).exists():
+        raise CommandRefused(f"no build in {build_dir}: run `graphkit build` first", EXIT_RUNTIME)
+    for line in load_summary(build_dir).lines():
         click.echo(line)
 
 
 @main.command()
-@_out
+@build_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (keep the default: the endpoint has no authentication).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
@@ -323,10 +336,10 @@ def stats(out_dir: Path) -> None:
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Queries run at once, each in its own process with the graph in memory.")
 @click.option("--maps", "maps_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of network maps served at /maps/ [default: build/maps next to --out].")
+              help="Folder of network maps served at /maps/ [default: maps/ next to the --build folder].")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="An origin whose pages may read answers (repeatable; never with credentials).")
-def serve(out_dir: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, maps_dir: Path | None,
+def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, maps_dir: Path | None,
           cors_origins: tuple[str, ...]) -> None:
     """Serve the built graph as a read-only SPARQL 1.1 endpoint with a query page.
 
@@ -335,21 +348,19 @@ def serve(out_dir: Path, host: str, port: int, timeout: float, max_rows: int, wo
     are refused. Stop with Ctrl+C.
     Exit codes: 0 stopped; 2 usage; 3 no build or the port is taken.
 
-    Example: graphkit serve --port 8000 --timeout 10 --max-rows 5000
+    Example: graphkit serve --build build/graph --port 8000 --timeout 10 --max-rows 5000
     """
     import socket
 
     from graphkit.build import DATASET_NQUADS
     from graphkit.endpoint import serve as run_server
 
-    nq = out_dir / DATASET_NQUADS
-    if not nq.exists():
-        _fail(f"{nq} does not exist: run `graphkit build` first", EXIT_RUNTIME)
+    nq = _need_build(build_dir, DATASET_NQUADS)
     try:
         with socket.create_server((host, port)) as s:
             port = port or s.getsockname()[1]
     except OSError as exc:
-        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_RUNTIME)
+        raise CommandRefused(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_RUNTIME) from None
     shown = f"[{host}]" if ":" in host else host
     base = f"http://{shown}:{port}"
 
@@ -360,15 +371,12 @@ def serve(out_dir: Path, host: str, port: int, timeout: float, max_rows: int, wo
         if host not in ("127.0.0.1", "localhost", "::1"):
             click.echo(f"warning: listening on {host}: other machines can query this endpoint", err=True)
 
-    try:
-        run_server(nq, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
-                   maps_dir=maps_dir or out_dir.parent / "maps", cors_origins=list(cors_origins), ready=ready)
-    except RuntimeError as exc:
-        _fail(f"serve failed: {exc}", EXIT_RUNTIME)
+    run_server(nq, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+               maps_dir=maps_dir or build_dir.parent / "maps", cors_origins=list(cors_origins), ready=ready)
 
 
 @main.command()
-@_out
+@build_option
 @click.option("--endpoint", required=True, metavar="URL",
               help="The server's SPARQL query endpoint (used to check what it holds afterwards).")
 @click.option("--graph-store", metavar="URL", default=None,
@@ -380,7 +388,7 @@ def serve(out_dir: Path, host: str, port: int, timeout: float, max_rows: int, wo
 @click.option("--prune", is_flag=True,
               help="Also drop the server's graphs under https://w3id.org/graphkit/graph/ that the build no longer has.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
-def push(out_dir: Path, endpoint: str, graph_store: str | None, update_endpoint: str | None, batch_size: int,
+def push(build_dir: Path, endpoint: str, graph_store: str | None, update_endpoint: str | None, batch_size: int,
          prune: bool, quiet: bool) -> None:
     """Load the built dataset into a SPARQL server, named graphs kept, replacing each graph.
 
@@ -389,26 +397,19 @@ def push(out_dir: Path, endpoint: str, graph_store: str | None, update_endpoint:
     Exit codes: 0 pushed and checked; 1 the server does not hold what was sent; 2 usage;
     3 no build, or a request failed.
 
-    Example: graphkit push --endpoint http://127.0.0.1:7878/query --graph-store http://127.0.0.1:7878/store
+    Example: graphkit push --build build/graph --endpoint http://127.0.0.1:7878/query --graph-store http://127.0.0.1:7878/store
     """
     from graphkit.build import DATASET_NQUADS
-    from graphkit.remote import PushError, PushMismatch, push as run_push
+    from graphkit.remote import push as run_push
 
-    nq = out_dir / DATASET_NQUADS
-    if not nq.exists():
-        _fail(f"{nq} does not exist: run `graphkit build` first", EXIT_RUNTIME)
+    nq = _need_build(build_dir, DATASET_NQUADS)
 
     def progress(done: int, total: int, message: str) -> None:
         if not quiet:
             click.echo(f"… {done}/{total} triples  {message}", err=True)
 
-    try:
-        report = run_push(nq, endpoint, graph_store=graph_store, update_endpoint=update_endpoint,
-                          batch_size=batch_size, prune=prune, progress=progress)
-    except PushMismatch as exc:
-        _fail(f"push failed: {exc}", EXIT_NONCONFORMING)
-    except PushError as exc:
-        _fail(f"push failed: {exc}", EXIT_RUNTIME)
+    report = run_push(nq, endpoint, graph_store=graph_store, update_endpoint=update_endpoint,
+                      batch_size=batch_size, prune=prune, progress=progress)
     click.echo(f"pushed {report.triples} triples in {len(report.graphs)} graphs with {report.requests} requests "
                f"({report.method}); the server holds them all")
     for g in report.pruned:
@@ -446,8 +447,6 @@ def _network_options(f):
                      help="Place projection: also link the countries of origin the projects target."),
         click.option("--seed", type=int, default=0, show_default=True,
                      help="Seed of the community detection and the layout (same seed, same result)."),
-        click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
-                     show_default=True, help="Folder of the built graph."),
         click.option("--endpoint", metavar="URL", default=None,
                      help="Read the graph from a SPARQL 1.1 server instead of the build."),
         click.option("--default-graph", type=click.Choice(["named-graphs", "server"]), default="named-graphs",
@@ -458,45 +457,21 @@ def _network_options(f):
     ]
     for option in reversed(options):
         f = option(f)
-    return f
+    return build_option(f, legacy_out=False)
 
 
 def _projection(projection: str, fund, year, start, end, roles, place, level, origins, build_dir: Path,
                 endpoint, default_graph, sources=(), detail: str = "full"):
-    """Open the store, resolve the filters and build the projection (exits with the documented codes)."""
-    from graphkit.network import NetworkError, project, resolve_filters
-    from graphkit.sources import SourceError, open_sources
-    from graphkit.store import QueryError, open_store
+    """Open the store, resolve the filters and build the projection (errors carry their exit codes)."""
+    from graphkit.network import project, resolve_filters
 
-    if sources and endpoint:
-        _fail("--source filters the build; it cannot be used with --endpoint", EXIT_USAGE)
-    try:
-        if endpoint:
-            store = open_store(endpoint, default_graph=default_graph)
-        elif sources:
-            store = open_sources(build_dir, sources)
-        else:
-            store = open_store(out_dir=build_dir)
-    except FileNotFoundError as exc:
-        _fail(str(exc), EXIT_RUNTIME)
-    except (QueryError, SourceError) as exc:
-        _fail(str(exc), EXIT_USAGE)
-    try:
-        filters = resolve_filters(store, fund=fund, year=year, start=start, end=end, roles=roles, place=place)
-    except NetworkError as exc:
-        _fail(str(exc), EXIT_USAGE)
-    except QueryError as exc:
-        _fail(f"cannot read the graph: {exc}", EXIT_RUNTIME)
+    store = _open(build_dir, endpoint, default_graph, sources)
+    filters = resolve_filters(store, fund=fund, year=year, start=start, end=end, roles=roles, place=place)
     options = {"level": level, "origins": origins} if projection == "place" else {}
     if projection == "org" and detail != "full":
         options["detail"] = detail
     click.echo(f"… projecting the {projection} network ({filters.describe()})", err=True)
-    try:
-        return project(store, projection, filters, **options)
-    except NetworkError as exc:
-        _fail(str(exc), EXIT_NONCONFORMING)
-    except QueryError as exc:
-        _fail(f"cannot read the graph: {exc}", EXIT_RUNTIME)
+    return project(store, projection, filters, **options)
 
 
 @main.command()
@@ -583,20 +558,14 @@ def map_cmd(projection, fund, year, start, end, roles, place, level, origins, se
                    "filter (--roles lead,partner, --fund, --year), reduce (--top 5000 --backbone 3) "
                    "or export to Gephi (graphkit export)", err=True)
     click.echo("… laying out and writing the map", err=True)
-    try:
-        write_map(g, path, title=title, size_by=size_by, seed=seed, physics=physics)
-    except (OSError, ValueError) as exc:
-        _fail(f"map failed: {exc}", EXIT_RUNTIME)
+    write_map(g, path, title=title, size_by=size_by, seed=seed, physics=physics)
     click.echo(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} links)")
     if screenshot:
-        from graphkit.browser import BrowserError, Chromium
+        from graphkit.browser import Chromium
 
-        try:
-            with Chromium() as browser:
-                browser.open(path)
-                browser.screenshot(screenshot)
-        except BrowserError as exc:
-            _fail(f"screenshot failed: {exc}", EXIT_RUNTIME)
+        with Chromium() as browser:
+            browser.open(path)
+            browser.screenshot(screenshot)
         click.echo(f"wrote {screenshot}")
 
 
@@ -627,11 +596,7 @@ def export_cmd(projection, fund, year, start, end, roles, place, level, origins,
                     default_graph, sources, detail)
     path = out_path or DEFAULT_OUT.parent / "exports" / default_name(projection, g.graph.get("filters", {})).replace(
         ".html", f".{fmt}")
-    try:
-        written = export(g, fmt, path, seed=seed, size_by=size_by)
-    except OSError as exc:
-        _fail(f"export failed: {exc}", EXIT_RUNTIME)
-    for p in written:
+    for p in export(g, fmt, path, seed=seed, size_by=size_by):
         click.echo(f"wrote {p}")
 
 
@@ -676,23 +641,23 @@ def _import_options(f):
 def _run_import(dataset: str, path: Path | None, data_dir: Path, out_dir: Path | None, review: Path | None,
                 no_review_update: bool, encoding: str, delimiter: str | None, fail_on_skip: bool, quiet: bool,
                 **options) -> None:
-    from graphkit.imports import DatasetError, ReviewError, import_dataset
+    """Run one import; its errors (DatasetError, ReviewError: exit 1) reach the group's handler."""
+    import codecs
+
+    from graphkit.imports import import_dataset
 
     if delimiter is not None:
         delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
-            _fail(f"--delimiter must be one character, got {delimiter!r}", EXIT_USAGE)
-    progress = (lambda m: None) if quiet else (lambda m: click.echo(f"… {m}", err=True))
+            raise CommandRefused(f"--delimiter must be one character, got {delimiter!r}")
     try:
-        report = import_dataset(dataset, path, data_dir=data_dir, out_dir=out_dir, review=review,
-                                encoding=encoding, delimiter=delimiter, update_review=not no_review_update,
-                                progress=progress, **options)
-    except (DatasetError, ReviewError) as exc:
-        _fail(f"import failed: {exc}; nothing was written.", EXIT_NONCONFORMING)
-    except LookupError as exc:       # an unknown --encoding
-        _fail(f"import failed: {exc}", EXIT_USAGE)
-    except OSError as exc:
-        _fail(f"import failed: {exc}", EXIT_RUNTIME)
+        codecs.lookup(encoding)
+    except LookupError:
+        raise CommandRefused(f"import failed: unknown encoding: {encoding}") from None
+    progress = (lambda m: None) if quiet else (lambda m: click.echo(f"… {m}", err=True))
+    report = import_dataset(dataset, path, data_dir=data_dir, out_dir=out_dir, review=review,
+                            encoding=encoding, delimiter=delimiter, update_review=not no_review_update,
+                            progress=progress, **options)
     if not quiet:
         for line in report.lines()[:-1]:
             click.echo(line)
@@ -762,7 +727,7 @@ def import_evaluate(sample: Path | None, data_dir: Path, review: Path | None, no
 
     sample = sample or Path(__file__).resolve().parent.parent / "tests" / "data" / "resolution-sample.csv"
     if not sample.exists():
-        _fail(f"{sample} does not exist", EXIT_RUNTIME)
+        raise CommandRefused(f"{sample} does not exist", EXIT_RUNTIME)
     paths = {d: default_path(d, data_dir) for d in DATASETS if default_path(d, data_dir).is_file()}
     with tempfile.TemporaryDirectory() as tmp:
         rev = Path(tmp) / "none.csv" if no_review else review
@@ -780,51 +745,44 @@ def sources_group() -> None:
 
 
 @sources_group.command("list")
-@_out
+@build_option
 @format_option
-def sources_list(out_dir: Path, fmt: str) -> None:
+def sources_list(build_dir: Path, fmt: str) -> None:
     """List the sources the build holds, with their named graphs' quads.
 
     Exit codes: 0 listed; 3 no build.
 
-    Example: graphkit sources list --format csv
+    Example: graphkit sources list --build build/graph --format csv
     """
-    from graphkit.sources import open_sources, sources_in
+    from graphkit.sources import sources_in
 
-    try:
-        store = open_sources(out_dir)
-    except FileNotFoundError as exc:
-        _fail(str(exc), EXIT_RUNTIME)
-    rows = [{"source": s, "quads": n} for s, n in sources_in(store).items()]
+    rows = [{"source": s, "quads": n} for s, n in sources_in(_open(build_dir, None, "named-graphs")).items()]
     print_rows(["source", "quads"], rows, fmt)
 
 
 @sources_group.command("map")
-@_out
+@build_option
 @click.option("--source", "sources", multiple=True, metavar="SOURCE",
               help="Only these sources: seeds, eutf, crs (repeatable; default: all in the build).")
 @click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The .html file to write [default: build/maps/italian-ngos-across-sources.html].")
+              help="The .html file to write [default: maps/italian-ngos-across-sources.html next to the --build "
+                   "folder]. (--out is the deprecated name of --build here, so the file is --map.)")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the layout (same seed, same map).")
-def sources_map(out_dir: Path, sources: tuple[str, ...], map_path: Path | None, seed: int) -> None:
+def sources_map(build_dir: Path, sources: tuple[str, ...], map_path: Path | None, seed: int) -> None:
     """Write the map of the Italian NGOs' network across sources (one self-contained HTML page).
 
     Nodes are the Italian NGOs (type NGO or NGO network, country Italy) and the organisations they
     share projects with; each node lists the sources it appears in.
     Exit codes: 0 written; 2 usage (a source the build does not hold); 3 no build.
 
-    Example: graphkit sources map --source seeds --source crs
+    Example: graphkit sources map --build build/graph --source seeds --source crs
     """
-    from graphkit.sources import SourceError, write_ngo_map
+    from graphkit.sources import write_ngo_map
 
-    path = map_path or out_dir.parent / "maps" / "italian-ngos-across-sources.html"
-    try:
-        written = write_ngo_map(path, out_dir=out_dir, sources=list(sources) or None, seed=seed)
-    except FileNotFoundError as exc:
-        _fail(str(exc), EXIT_RUNTIME)
-    except SourceError as exc:
-        _fail(str(exc), EXIT_USAGE)
+    path = map_path or build_dir.parent / "maps" / "italian-ngos-across-sources.html"
+    written = write_ngo_map(path, out_dir=build_dir, sources=list(sources) or None, seed=seed)
     click.echo(f"written {written}")
+
 
 @main.command()
 @click.option("--projects", "n_projects", type=click.IntRange(min=1), required=True, help="How many projects.")
@@ -842,15 +800,11 @@ def synth(n_projects: int, seed: int, out_dir: Path, fmt: str) -> None:
     beside the curated ones (`graphkit build --add-data DIR`) without changing their answers.
     Exit codes: 0 written; 2 usage; 3 the folder cannot be written.
 
-    Example: graphkit synth --projects 10000 --seed 1 --out build/synth/10k && graphkit build --data build/synth/10k --out build/graph-10k
+    Example: graphkit synth --projects 10000 --seed 1 --out build/synth/10k && graphkit build --data build/synth/10k --build build/graph-10k
     """
     from graphkit.synth import synthesize
 
-    try:
-        summary = synthesize(n_projects, seed, out_dir=out_dir, fmt=fmt)
-    except OSError as exc:
-        _fail(f"synth failed: {exc}", EXIT_RUNTIME)
-    for line in summary.lines():
+    for line in synthesize(n_projects, seed, out_dir=out_dir, fmt=fmt).lines():
         click.echo(line)
 
 

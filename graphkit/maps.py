@@ -38,6 +38,7 @@ from typing import Any
 import networkx as nx
 
 from graphkit import style
+from graphkit.errors import EXIT_RUNTIME, GraphkitError
 from graphkit.metrics import compute
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -420,12 +421,18 @@ def render_map(g: nx.Graph, *, title: str | None = None, size_by: str = "weighte
     return MapHTML(page)
 
 
+class MapError(GraphkitError, ValueError):
+    """The map cannot be written where asked (not an ``.html`` file; exit code 3)."""
+
+    exit_code = EXIT_RUNTIME
+
+
 def write_map(g: nx.Graph, path: str | Path, *, title: str | None = None, size_by: str = "weighted-degree",
               seed: int = 0, physics: bool = False, index: bool = True) -> Path:
     """Write the map to ``path`` (an ``.html`` file) and, with ``index``, refresh the folder's index.html."""
     path = Path(path)
     if path.suffix.lower() != ".html":
-        raise ValueError(f"{path}: a map is written to an .html file")
+        raise MapError(f"{path}: a map is written to an .html file")
     path.parent.mkdir(parents=True, exist_ok=True)
     page = render_map(g, title=title, size_by=size_by, seed=seed, physics=physics)
     path.write_text(page, encoding="utf-8")

@@ -55,6 +55,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import networkx as nx
 
 from graphkit import dates as _dates
+from graphkit.errors import EXIT_NONCONFORMING, EXIT_RUNTIME, EXIT_USAGE
 from graphkit.queries import QUERY_DIR, expand_iri, shorten, to_term
 from graphkit.store import GraphStore, QueryError
 
@@ -69,7 +70,19 @@ _PLACE_KIND = {"mcn:Country": "country", "mcn:NUTSRegion": "nuts-region", "mcn:C
 
 
 class NetworkError(QueryError):
-    """A filter names nothing in the graph, or a projection cannot be built; the message says why."""
+    """A filter names nothing in the graph, or a projection cannot be built; the message says why.
+
+    Exit code 2 (a filter or option that names nothing); a network query that failed keeps the
+    exit code of its cause (3 for a server that cannot be reached); :class:`InconsistentAnswers` 1.
+    """
+
+    exit_code = EXIT_USAGE
+
+
+class InconsistentAnswers(NetworkError):
+    """The store's answers disagree with each other, so the projection cannot be trusted (exit code 1)."""
+
+    exit_code = EXIT_NONCONFORMING
 
 
 # ---------------------------------------------------------------------------------------- filters
@@ -258,7 +271,9 @@ def _query_text(name: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise NetworkError(f"cannot read the network query {path}: {exc}") from None
+        err = NetworkError(f"cannot read the network query {path}: {exc}")
+        err.exit_code = EXIT_RUNTIME
+        raise err from None
 
 
 def _result(store: GraphStore, name: str, bindings: Mapping[str, Any], text: str | None = None):
@@ -266,7 +281,9 @@ def _result(store: GraphStore, name: str, bindings: Mapping[str, Any], text: str
     try:
         return store.select(text if text is not None else _query_text(name), dict(bindings))
     except QueryError as exc:
-        raise NetworkError(f"network query {name}: {exc}") from None
+        err = NetworkError(f"network query {name}: {exc}")
+        err.exit_code = exc.exit_code   # a server that cannot be reached stays a runtime error
+        raise err from None
 
 
 def _columns(result, names: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -606,11 +623,11 @@ def organisation_network(store: GraphStore, filters: Filters | None = None, *, d
         roles.sort()
     for a, b, shared in pairs:
         if a not in projects_of or b not in projects_of:
-            raise NetworkError(f"pair {a} - {b} has no selected participation: the store's answers disagree")
+            raise InconsistentAnswers(f"pair {a} - {b} has no selected participation: the store's answers disagree")
         pa, pb = projects_of[a], projects_of[b]
         common = sorted(pa & pb if len(pa) <= len(pb) else pb & pa, key=order.__getitem__)
         if len(common) != shared:
-            raise NetworkError(f"pair {a} - {b}: the store counts {shared} shared projects but lists {len(common)} "
+            raise InconsistentAnswers(f"pair {a} - {b}: the store counts {shared} shared projects but lists {len(common)} "
                                "(a truncated or inconsistent answer)")
         start, end = _span(common, pcat)
         g.add_edge(a, b, weight=shared, projects=common,
@@ -673,13 +690,13 @@ def organisation_weights(store: GraphStore, filters: Filters | None = None) -> n
     for o, r in roles:
         i = org_ix.get(o.value)
         if i is None:
-            raise NetworkError(f"organisation {_value(o)} has a selected participation but no mcn:participatesIn "
+            raise InconsistentAnswers(f"organisation {_value(o)} has a selected participation but no mcn:participatesIn "
                                "link to its project: the store's answers disagree (a store loaded without the "
                                "shortcut triples?)")
         role_iris[i].add(r.value)
     missing = next((org_terms[i] for i, rs in enumerate(role_iris) if not rs), None)
     if missing is not None:
-        raise NetworkError(f"organisation {_value(missing)} has an mcn:participatesIn link but no selected "
+        raise InconsistentAnswers(f"organisation {_value(missing)} has an mcn:participatesIn link but no selected "
                            "participation: the store's answers disagree")
     del links, roles
     org_ids = [_value(t) for t in org_terms]
@@ -808,7 +825,7 @@ def place_network(store: GraphStore, filters: Filters | None = None, *, level: s
         common = sorted(projects_at.get(a, frozenset()) & projects_at.get(b, frozenset()),
                         key=lambda p: (pcat.get(p, {}).get("start") or "", p))
         if len(common) != shared:
-            raise NetworkError(f"places {a} - {b}: the store counts {shared} projects but lists {len(common)}")
+            raise InconsistentAnswers(f"places {a} - {b}: the store counts {shared} projects but lists {len(common)}")
         start, end = _span(common, pcat)
         g.add_edge(a, b, weight=shared, projects=common,
                    project_labels=[pcat.get(p, {}).get("label", p) for p in common], start=start, end=end)

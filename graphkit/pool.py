@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graphkit.errors import GraphkitError
+
 log = logging.getLogger("graphkit.serve")
 
 
@@ -49,16 +51,20 @@ class Answer:
     truncated: bool = False
 
 
-class QueryTimeout(Exception):
-    """The query ran longer than the timeout; its worker was killed."""
+class QueryTimeout(GraphkitError):
+    """The query ran longer than the timeout; its worker was killed (exit code 3)."""
 
 
-class PoolBusy(Exception):
-    """No worker became free within the timeout."""
+class PoolBusy(GraphkitError):
+    """No worker became free within the timeout (exit code 3)."""
 
 
-class WorkerFailed(Exception):
-    """A worker died while running a query (out of memory, a crash)."""
+class WorkerFailed(GraphkitError):
+    """A worker died while running a query (out of memory, a crash; exit code 3)."""
+
+
+class PoolStartFailed(GraphkitError, RuntimeError):
+    """A query worker could not load the dataset, so the pool cannot start (exit code 3)."""
 
 
 @dataclass
@@ -196,16 +202,16 @@ class WorkerPool:
             p.kill()
             p.wait()
             parent.close()
-            raise RuntimeError(f"a query worker did not load {self.nquads} within {self.load_timeout:g} s")
+            raise PoolStartFailed(f"a query worker did not load {self.nquads} within {self.load_timeout:g} s")
         try:
             info = parent.recv()
         except (EOFError, OSError):
             parent.close()
-            raise RuntimeError(f"a query worker failed to load {self.nquads} (exit code {p.wait()})") from None
+            raise PoolStartFailed(f"a query worker failed to load {self.nquads} (exit code {p.wait()})") from None
         if isinstance(info, str):  # the worker's own report of why it could not load
             parent.close()
             p.wait()
-            raise RuntimeError(f"a query worker could not load {self.nquads}: {info}")
+            raise PoolStartFailed(f"a query worker could not load {self.nquads}: {info}")
         self.info = info
         w = _Worker(p, parent)
         with self._lock:

@@ -24,6 +24,7 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
+from graphkit.errors import EXIT_USAGE
 from graphkit.namespaces import PREFIXES, name_key
 from graphkit.store import GraphStore, QueryError, SelectResult
 
@@ -56,6 +57,12 @@ class ParameterError(QueryError):
     """A parameter value is missing, unknown or not a valid term of its type."""
 
 
+class QueryFileError(QueryError):
+    """No named query or ``.rq`` file by that name, or its ``#+`` header cannot be read (exit code 2)."""
+
+    exit_code = EXIT_USAGE
+
+
 def parse_header(text: str, name: str = "query", path: Path | None = None) -> NamedQuery:
     """Read the ``#+`` header of a query; the query text is kept whole (it stays valid SPARQL)."""
     q = NamedQuery(name=name, text=text, path=path)
@@ -76,7 +83,7 @@ def parse_header(text: str, name: str = "query", path: Path | None = None) -> Na
         if current == "params" and body.startswith("-"):
             pm = _PARAM_LINE.match(body)
             if not pm or pm.group("type") not in PARAM_TYPES:
-                raise QueryError(f"{path or name}: bad parameter line {body!r} (write '- name: {'|'.join(PARAM_TYPES)} - doc')")
+                raise QueryFileError(f"{path or name}: bad parameter line {body!r} (write '- name: {'|'.join(PARAM_TYPES)} - doc')")
             q.params.append(Param(pm.group("name"), pm.group("type"), (pm.group("doc") or "").strip()))
         elif current in ("description", "returns") and body:
             setattr(q, current, (getattr(q, current) + " " + body).strip())
@@ -96,7 +103,7 @@ def load_query(name_or_path: str | Path, query_dir: Path = QUERY_DIR) -> NamedQu
     candidate = Path(query_dir) / f"{name_or_path}.rq"
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(name_or_path)) or not candidate.exists():
         known = ", ".join(q.stem for q in sorted(Path(query_dir).glob("*.rq")))
-        raise QueryError(f"no named query {str(name_or_path)!r} (known: {known})")
+        raise QueryFileError(f"no named query {str(name_or_path)!r} (known: {known})")
     return parse_header(candidate.read_text(encoding="utf-8"), candidate.stem, candidate)
 
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from graphkit.errors import EXIT_NONCONFORMING, GraphkitError
 from graphkit.reference import ReferenceTables, load_reference
 from graphkit.vocab import load_vocabularies
 
@@ -367,12 +368,18 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class RecordsInvalid(Exception):
-    """The records have problems; ``problems`` lists every one of them."""
+class RecordsInvalid(GraphkitError):
+    """The records have problems; ``problems`` lists every one of them (exit code 1).
+
+    The message counts them, says that nothing was written and lists them, one indented line each.
+    """
+
+    exit_code = EXIT_NONCONFORMING
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
-        super().__init__(f"{len(self.problems)} problem(s) in the records:\n" + "\n".join(map(str, self.problems)))
+        super().__init__(f"{len(self.problems)} problem(s) in the records; nothing was written.\n"
+                         + "\n".join(f"  {p}" for p in self.problems))
 
 
 @dataclass

@@ -33,6 +33,7 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
+from graphkit.errors import EXIT_NONCONFORMING, EXIT_RUNTIME, GraphkitError
 from graphkit.namespaces import GRAPH, PREFIXES
 from graphkit.sparqltext import QueryShape, count_query, has_service, inject_values, page_query, shape
 from graphkit.store import QueryError, SelectResult
@@ -44,19 +45,25 @@ ENV_USER, ENV_PASSWORD, ENV_AUTH = "GRAPHKIT_SPARQL_USER", "GRAPHKIT_SPARQL_PASS
 
 
 class TruncatedResult(QueryError):
-    """The server's answer is incomplete (cut off, capped or inconsistent with its row count)."""
+    """The server's answer is incomplete (cut off, capped or inconsistent with its row count; exit code 1)."""
 
 
 class EndpointError(QueryError):
-    """The server cannot be reached, refused the credentials, or failed (not the query's fault)."""
+    """The server cannot be reached, refused the credentials, or failed (not the query's fault; exit code 3)."""
+
+    exit_code = EXIT_RUNTIME
 
 
-class PushError(Exception):
-    """The dataset could not be loaded into the server (a request failed)."""
+class PushError(GraphkitError):
+    """The dataset could not be loaded into the server (a request failed; exit code 3)."""
+
+    exit_code = EXIT_RUNTIME
 
 
 class PushMismatch(PushError):
-    """After the push, the server does not hold what was sent."""
+    """After the push, the server does not hold what was sent (exit code 1)."""
+
+    exit_code = EXIT_NONCONFORMING
 
 
 def credentials_from_env(environ: Mapping[str, str] | None = None) -> httpx.Auth | None:
@@ -120,7 +127,6 @@ class RemoteStore:
     verify_count: bool = True
     timeout: float = 120.0
     auth: Any = "env"
-    remote = True  # capability: parameters are bound by a VALUES block, not by the engine
     _graphs: list[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -36,6 +36,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from graphkit.errors import EXIT_NONCONFORMING, GraphkitError
+
 ACCEPT = 0.90
 REVIEW = 0.70
 DATASET_ORDER = ("eutf", "crs")
@@ -591,8 +593,10 @@ class ReviewRow:
                 "method": self.method, "decision": self.decision, "note": self.note}
 
 
-class ReviewError(ValueError):
-    """The review file cannot be read: the message names the line and the problem."""
+class ReviewError(GraphkitError, ValueError):
+    """The review file cannot be read: the message names the line and the problem (exit code 1)."""
+
+    exit_code = EXIT_NONCONFORMING
 
 
 def read_review(path: Path) -> dict[tuple[str, str], ReviewRow]:

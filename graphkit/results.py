@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 import pyoxigraph as ox
 
+from graphkit.errors import EXIT_NONCONFORMING, EXIT_USAGE, GraphkitError
 from graphkit.namespaces import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -55,8 +56,10 @@ FORMATS: list[Format] = [
 FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "json-ld": "jsonld", "rdf": "rdfxml", "srj": "json", "srx": "xml"}
 
 
-class NotAcceptable(Exception):
-    """No format the client accepts can carry this kind of result."""
+class NotAcceptable(GraphkitError):
+    """No format the client accepts can carry this kind of result (exit code 2)."""
+
+    exit_code = EXIT_USAGE
 
 
 def _parse_accept(header: str) -> list[tuple[str, float]]:
@@ -121,8 +124,10 @@ def negotiate(kind: str, accept: str | None, fmt: str | None = None) -> Format:
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-class CannotSerialise(Exception):
-    """The result holds something the chosen format cannot carry."""
+class CannotSerialise(GraphkitError):
+    """The result holds something the chosen format cannot carry (exit code 1)."""
+
+    exit_code = EXIT_NONCONFORMING
 
 
 def _json_term(t: Any) -> dict:
@@ -199,6 +204,78 @@ class Written:
     truncated: bool
 
 
+def select_json(variables: list[str], rows: Iterable[tuple]) -> dict:
+    """SELECT results in the SPARQL 1.1 Query Results JSON format, as a dict.
+
+    Args:
+        variables: The variable names, in order.
+        rows: Rows of RDF terms in the order of ``variables`` (``None`` when unbound).
+
+    Returns:
+        ``{"head": {"vars": [...]}, "results": {"bindings": [...]}}``; unbound variables are left
+        out of their binding.
+
+    Raises:
+        CannotSerialise: a value is not an RDF term.
+    """
+    bindings = [{v: _json_term(x) for v, x in zip(variables, row) if x is not None} for row in rows]
+    return {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+
+
+ROW_FORMATS = ("table", "csv", "tsv", "json")
+TABLE_WIDTH = 60
+
+
+def format_rows(variables: list[str], rows: list[dict[str, Any]], fmt: str = "table", raw: Any = None) -> str:
+    """Rows of plain values as the text ``graphkit query`` and the listing commands print.
+
+    Args:
+        variables: The column names, in order.
+        rows: Dicts of plain values (strings, numbers; ``None`` for an empty cell) by column.
+        fmt: ``table`` (aligned columns, cells cut at 60 characters, a row count), ``csv``,
+            ``tsv`` (a header line, then one line per row) or ``json``.
+        raw: For ``json``: the object to write instead of ``rows`` (e.g. :func:`select_json`).
+
+    Returns:
+        The text, ending with a newline.
+
+    Raises:
+        ValueError: an unknown ``fmt``.
+
+    Example:
+        >>> print(format_rows(["name", "n"], [{"name": "a", "n": 1}, {"name": "bb", "n": None}]), end="")
+        name  n
+        ----  -
+        a     1
+        bb
+        (2 rows)
+    """
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        w.writerow(variables)
+        for r in rows:
+            w.writerow(["" if r[v] is None else r[v] for v in variables])
+        return buf.getvalue()
+    if fmt == "json":
+        return json.dumps(raw if raw is not None else rows, indent=2, ensure_ascii=False) + "\n"
+    if fmt != "table":
+        raise ValueError(f"unknown row format {fmt!r} (choose {', '.join(ROW_FORMATS)})")
+    if not rows:
+        return "(no rows)\n"
+    cells = [[("" if r[v] is None else str(r[v])) for v in variables] for r in rows]
+    widths = [min(TABLE_WIDTH, max(len(v), *(len(c[i]) for c in cells))) for i, v in enumerate(variables)]
+
+    def cut(s: str, w: int) -> str:
+        s = s.replace("\n", " ")
+        return s if len(s) <= w else s[: w - 1] + "…"
+
+    lines = ["  ".join(v.ljust(w) for v, w in zip(variables, widths)).rstrip(), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(cut(x, w).ljust(w) for x, w in zip(c, widths)).rstrip() for c in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
 def _take(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
     it: Iterator[Any] = iter(items)
     if max_rows is None:
@@ -215,9 +292,7 @@ def write_select(variables: list[str], rows: Iterable[tuple], fmt: Format, max_r
     """SELECT results (rows of terms, ``None`` when unbound) in ``fmt``, at most ``max_rows`` rows."""
     taken, truncated = _take(rows, max_rows)
     if fmt.name == "json":
-        bindings = [{v: _json_term(x) for v, x in zip(variables, row) if x is not None} for row in taken]
-        body = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = json.dumps(select_json(variables, taken), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     elif fmt.name == "xml":
         parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
         parts += [f"<variable name={quoteattr(v)}/>" for v in variables]

@@ -20,6 +20,7 @@ from typing import Iterable, Sequence
 import pyoxigraph as ox
 
 from graphkit.build import DATASET_NQUADS, DEFAULT_OUT
+from graphkit.errors import EXIT_USAGE, GraphkitError
 from graphkit.namespaces import GRAPH
 from graphkit.store import EmbeddedStore
 
@@ -29,8 +30,10 @@ ALWAYS = {GRAPH_PREFIX + "registry", GRAPH_PREFIX + "reference", GRAPH_PREFIX + 
 ITALIAN_NGO_TYPES = ("orgtype:ngo", "orgtype:ngo-network")
 
 
-class SourceError(ValueError):
-    """A source name the build does not hold; the message lists those it holds."""
+class SourceError(GraphkitError, ValueError):
+    """A source name the build does not hold; the message lists those it holds (exit code 2)."""
+
+    exit_code = EXIT_USAGE
 
 
 def source_of_graph(graph_iri: str) -> str | None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping, Protocol, Sequence
 
 import pyoxigraph as ox
 
 from graphkit.build import DATASET_NQUADS, DEFAULT_OUT
+from graphkit.errors import EXIT_NONCONFORMING, GraphkitError
 from graphkit.namespaces import PREFIXES
 
 
@@ -28,8 +29,10 @@ class SelectResult:
         return [dict(zip(self.variables, row)) for row in self.rows]
 
 
-class QueryError(Exception):
-    """A query could not be parsed or run; the message says where and why."""
+class QueryError(GraphkitError):
+    """A query could not be parsed or run; the message says where and why (exit code 1)."""
+
+    exit_code = EXIT_NONCONFORMING
 
 
 class GraphStore(Protocol):
@@ -44,13 +47,31 @@ class GraphStore(Protocol):
     def __len__(self) -> int: ...
 
 
-def open_store(endpoint: str | None = None, *, out_dir: Path | str = DEFAULT_OUT, **options: Any) -> GraphStore:
-    """The store a notebook asks questions of, in one line.
+def open_store(endpoint: str | None = None, *, out_dir: Path | str = DEFAULT_OUT,
+               sources: Sequence[str] | None = None, **options: Any) -> GraphStore:
+    """The store a notebook or a command asks questions of, in one line.
 
     With no ``endpoint``, the dataset of the last ``graphkit build`` in an embedded Oxigraph store;
-    with an ``endpoint`` URL, a :class:`graphkit.remote.RemoteStore` on that SPARQL 1.1 server
-    (credentials from ``GRAPHKIT_SPARQL_USER`` / ``GRAPHKIT_SPARQL_PASSWORD``; ``options`` are
-    passed to it).
+    with ``sources``, only the graphs of those sources of the build (see
+    :func:`graphkit.sources.open_sources`); with an ``endpoint`` URL, a
+    :class:`graphkit.remote.RemoteStore` on that SPARQL 1.1 server (credentials from
+    ``GRAPHKIT_SPARQL_USER`` / ``GRAPHKIT_SPARQL_PASSWORD``; ``options`` are passed to it).
+
+    Args:
+        endpoint: URL of a SPARQL 1.1 query endpoint, or None for the build.
+        out_dir: The build folder (``graphkit build --build``).
+        sources: Keep only these sources of the build (``seeds``, ``eutf``, ``crs``); None or
+            empty: all of them.
+        **options: Options of :class:`graphkit.remote.RemoteStore` (``default_graph``, ...).
+
+    Returns:
+        The store.
+
+    Raises:
+        FileNotFoundError: there is no build in ``out_dir``.
+        graphkit.sources.SourceError: a source the build does not hold, or sources with an
+            endpoint (exit code 2).
+        TypeError: remote options without an endpoint.
 
     Example:
         >>> from graphkit import open_store
@@ -58,6 +79,14 @@ def open_store(endpoint: str | None = None, *, out_dir: Path | str = DEFAULT_OUT
         >>> store = open_store()  # doctest: +SKIP
         >>> to_dataframe(run_query(store, "project-participants", {"project": "project:impra"}))  # doctest: +SKIP
     """
+    if sources:
+        from graphkit.sources import SourceError, open_sources
+
+        if endpoint is not None:
+            raise SourceError("--source filters the build; it cannot be used with --endpoint")
+        if options:
+            raise TypeError(f"options {', '.join(options)} apply to remote stores only")
+        return open_sources(out_dir, sources)
     if endpoint is None:
         if options:
             raise TypeError(f"options {', '.join(options)} apply to remote stores only")
@@ -69,8 +98,6 @@ def open_store(endpoint: str | None = None, *, out_dir: Path | str = DEFAULT_OUT
 
 class EmbeddedStore:
     """Oxigraph in this process: in memory by default, or on disk at ``path``."""
-
-    remote = False  # capability: parameters are bound by substitution (SEP-0007) in the engine
 
     def __init__(self, path: Path | str | None = None):
         self.store = ox.Store(str(path)) if path is not None else ox.Store()

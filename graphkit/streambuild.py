@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from graphkit.build import (
-    DATASET_NQUADS, SHACL_REPORT, SUMMARY, BuildFailed, ShaclResult, Summary, _short, _swap_into_place,
+    DATASET_NQUADS, SHACL_REPORT, SUMMARY, BuildFailed, Summary, _short, _swap_into_place,
     merged_graph, shacl_validate,
 )
 from graphkit.bulk import count_lines, is_bulk_folder, iter_projects, read_registry, read_yaml_projects

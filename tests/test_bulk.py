@@ -210,12 +210,12 @@ def test_synth_and_bulk_build_commands(tmp_path):
     res = runner.invoke(main, ["synth", "--projects", "20", "--seed", "3", "--out", str(tmp_path / "s")])
     assert res.exit_code == 0, res.output
     assert "projects        20" in res.output
-    res = runner.invoke(main, ["build", "--data", str(tmp_path / "s"), "--out", str(tmp_path / "g"), "--no-docs",
+    res = runner.invoke(main, ["build", "--data", str(tmp_path / "s"), "--build", str(tmp_path / "g"), "--no-docs",
                                "--store", "disk"])
     assert res.exit_code == 0, res.output
     assert "projects        20" in res.output and (tmp_path / "g" / "store").is_dir()
     res = runner.invoke(main, ["query", "project-participants", "-p", "project", "project:syn-0000003",
-                               "--out", str(tmp_path / "g"), "--format", "csv"])
+                               "--build", str(tmp_path / "g"), "--format", "csv"])
     assert res.exit_code == 0, res.output
     assert res.output.splitlines()[0] == "project,org,name,role,role_label,group,via,as_written"
 
@@ -301,7 +301,7 @@ def test_no_store_checks_skips_only_the_whole_store_checks(tmp_path, monkeypatch
     with pytest.raises(BuildFailed, match="participation-without-evidence-violation"):
         build(tmp_path / "s", tmp_path / "g1", docs=False, store="disk")
     assert len(calls) == 1 and not (tmp_path / "g1").exists()        # nothing half-written
-    res = CliRunner().invoke(main, ["build", "--data", str(tmp_path / "s"), "--out", str(tmp_path / "g2"),
+    res = CliRunner().invoke(main, ["build", "--data", str(tmp_path / "s"), "--build", str(tmp_path / "g2"),
                                     "--no-docs", "--store", "disk", "--no-store-checks"])
     assert res.exit_code == 0, res.output
     assert len(calls) == 1                                             # not called again
@@ -311,13 +311,13 @@ def test_no_store_checks_skips_only_the_whole_store_checks(tmp_path, monkeypatch
         "with `graphkit query NAME --out OUT`: organisation-name-collision-violation, "
         "participation-unknown-role-violation, participation-without-evidence-violation, "
         "project-active-period-violation.")
-    res = CliRunner().invoke(main, ["query", "participation-without-evidence-violation", "--out", str(tmp_path / "g2"),
+    res = CliRunner().invoke(main, ["query", "participation-without-evidence-violation", "--build", str(tmp_path / "g2"),
                                     "--format", "csv"])
     assert (res.exit_code, res.output.splitlines()) == (0, ["participation"])
     # the records are still validated: a broken record fails the build with the flag too
     bad = tmp_path / "s" / "projects.jsonl"
     bad.write_text(bad.read_text(encoding="utf-8").replace('"syn-0000002"', '"syn 2"', 1), encoding="utf-8")
-    res = CliRunner().invoke(main, ["build", "--data", str(tmp_path / "s"), "--out", str(tmp_path / "g3"),
+    res = CliRunner().invoke(main, ["build", "--data", str(tmp_path / "s"), "--build", str(tmp_path / "g3"),
                                     "--no-docs", "--no-store-checks"])
     assert res.exit_code == 1 and "projects.jsonl" in res.output and not (tmp_path / "g3").exists()
 

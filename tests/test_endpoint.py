@@ -62,7 +62,7 @@ def server(built, tmp_path_factory):
         "title": MAP_TITLE, "filters": "all projects", "nodes": 5}}), encoding="utf-8")
     port = free_port()
     proc = subprocess.Popen(
-        [str(BIN / "graphkit"), "serve", "--out", str(built), "--port", str(port), "--timeout", str(TIMEOUT_S),
+        [str(BIN / "graphkit"), "serve", "--build", str(built), "--port", str(port), "--timeout", str(TIMEOUT_S),
          "--max-rows", str(MAX_ROWS), "--workers", "2", "--maps", str(maps), "--cors-origin", ALLOWED_ORIGIN],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -431,17 +431,17 @@ def test_serve_exit_codes_without_a_build_or_a_free_port(tmp_path, built):
 
     from graphkit.cli import main
 
-    res = CliRunner().invoke(main, ["serve", "--out", str(tmp_path / "nothing")])
+    res = CliRunner().invoke(main, ["serve", "--build", str(tmp_path / "nothing")])
     assert res.exit_code == 3 and "run `graphkit build` first" in res.output
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        res = CliRunner().invoke(main, ["serve", "--out", str(built), "--port", str(taken.getsockname()[1])])
+        res = CliRunner().invoke(main, ["serve", "--build", str(built), "--port", str(taken.getsockname()[1])])
     assert res.exit_code == 3 and res.output.startswith("cannot listen on 127.0.0.1:")
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "dataset.nq").write_text('<a> <b> "unterminated .\n', encoding="utf-8")
-    res = CliRunner().invoke(main, ["serve", "--out", str(bad), "--port", "0"])
+    res = CliRunner().invoke(main, ["serve", "--build", str(bad), "--port", "0"])
     assert res.exit_code == 3
     assert res.output.startswith(f"serve failed: a query worker could not load {bad / 'dataset.nq'}: SyntaxError")
 

@@ -319,14 +319,14 @@ def combined_build(built, imported, tmp_path_factory) -> Path:
     """`graphkit build --with-imports`: the curated records and both imported datasets."""
     out = tmp_path_factory.mktemp("combined") / "graph"
     imports = imported["crs"][1].parent
-    result = CliRunner().invoke(main, ["build", "--with-imports", "--imports", str(imports), "--out", str(out),
+    result = CliRunner().invoke(main, ["build", "--with-imports", "--imports", str(imports), "--build", str(out),
                                        "--no-docs", "--quiet"])
     assert result.exit_code == 0, result.output
     return out
 
 
 def test_build_with_imports_needs_an_import(tmp_path):
-    result = CliRunner().invoke(main, ["build", "--with-imports", "--imports", str(tmp_path), "--out",
+    result = CliRunner().invoke(main, ["build", "--with-imports", "--imports", str(tmp_path), "--build",
                                        str(tmp_path / "graph"), "--no-docs"])
     assert result.exit_code == 3 and "run `graphkit import eutf PATH`" in result.output
     assert not (tmp_path / "graph").exists()
@@ -407,12 +407,12 @@ def test_named_queries_work_on_the_combined_graph_filtered_by_source(combined_bu
 
 
 def test_cli_query_with_a_source(combined_build):
-    result = CliRunner().invoke(main, ["query", "projects", "--out", str(combined_build), "--source", "seeds",
+    result = CliRunner().invoke(main, ["query", "projects", "--build", str(combined_build), "--source", "seeds",
                                        "--format", "csv"])
     assert result.exit_code == 0 and len(result.output.strip().splitlines()) == 6
-    bad = CliRunner().invoke(main, ["query", "projects", "--out", str(combined_build), "--source", "iati"])
+    bad = CliRunner().invoke(main, ["query", "projects", "--build", str(combined_build), "--source", "iati"])
     assert bad.exit_code == 2 and "iati" in bad.output
-    listed = CliRunner().invoke(main, ["sources", "list", "--out", str(combined_build), "--format", "csv"])
+    listed = CliRunner().invoke(main, ["sources", "list", "--build", str(combined_build), "--format", "csv"])
     assert [line.split(",")[0] for line in listed.output.strip().splitlines()] == ["source", "crs", "eutf", "seeds"]
 
 

@@ -69,26 +69,26 @@ def test_header_parsing():
 def test_cli_query_csv_and_stdin(built):
     runner = CliRunner()
     res = runner.invoke(main, ["query", "projects-active-on", "-p", "date", "2017-06-01", "--format", "csv",
-                               "--out", str(built)])
+                               "--build", str(built)])
     assert res.exit_code == 0, res.output
     assert res.output.splitlines() == [
         "date,project,acronym,active_from,active_until",
         "2017-06-01,project:ipocad-azione-4,IPOCAD,2017-04-01,2018-09-30",
         "2017-06-01,project:discorsi,D.I.S.Co.R.S.I.,2017-05-15,2018-05-31",
     ]
-    res = runner.invoke(main, ["query", "-", "--format", "tsv", "--out", str(built)],
+    res = runner.invoke(main, ["query", "-", "--format", "tsv", "--build", str(built)],
                         input="SELECT (COUNT(*) AS ?n) WHERE { ?p a mcn:Project }")
     assert res.output.splitlines() == ["n", "5"]
-    res = runner.invoke(main, ["query", "-", "--out", str(built)], input="SELECT ?x WHERE { ?x }")
+    res = runner.invoke(main, ["query", "-", "--build", str(built)], input="SELECT ?x WHERE { ?x }")
     assert res.exit_code == 1 and "malformed SPARQL: error at 1:23" in res.output
-    res = runner.invoke(main, ["query", "project-participants", "-p", "project", "<http://x> }", "--out", str(built)])
+    res = runner.invoke(main, ["query", "project-participants", "-p", "project", "<http://x> }", "--build", str(built)])
     assert res.exit_code == 1 and "is not an IRI or a CURIE with a known prefix" in res.output
 
 
 def test_cli_without_a_build_exits_3(tmp_path):
-    res = CliRunner().invoke(main, ["query", "projects", "--out", str(tmp_path / "nothing")])
+    res = CliRunner().invoke(main, ["query", "projects", "--build", str(tmp_path / "nothing")])
     assert res.exit_code == 3 and "run `graphkit build` first" in res.output
-    res = CliRunner().invoke(main, ["stats", "--out", str(tmp_path / "nothing")])
+    res = CliRunner().invoke(main, ["stats", "--build", str(tmp_path / "nothing")])
     assert res.exit_code == 3
 
 

@@ -226,7 +226,7 @@ def test_cli_build_reports_problems_and_exits_1(tmp_path):
     broken = FILES["projects/prova.yaml"].replace("{org: beta,", "{org: delta,")
     (data / "projects" / "prova.yaml").write_text(broken, encoding="utf-8")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", "--data", str(data), "--out", str(out), "--no-docs", "-q"])
+    result = CliRunner().invoke(main, ["build", "--data", str(data), "--build", str(out), "--no-docs", "-q"])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "build failed: 1 problem(s) in the records; nothing was written.",

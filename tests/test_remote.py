@@ -39,7 +39,7 @@ def union_server(tmp_path_factory, built):
     """``oxigraph serve --union-default-graph --timeout-s 2`` on disk, loaded with the Graph Store Protocol."""
     proc, base = start_oxigraph("--location", str(tmp_path_factory.mktemp("oxigraph")), "--union-default-graph",
                                 "--timeout-s", "2")
-    res = CliRunner().invoke(main, ["push", "--out", str(built), "--endpoint", f"{base}/query",
+    res = CliRunner().invoke(main, ["push", "--build", str(built), "--endpoint", f"{base}/query",
                                     "--graph-store", f"{base}/store", "--batch-size", "5000"])
     assert res.exit_code == 0, res.output
     yield base, res
@@ -81,7 +81,7 @@ def test_push_with_the_graph_store_protocol_keeps_named_graphs_and_is_idempotent
     with RemoteStore(f"{base}/query", default_graph="server") as remote:
         assert len(remote) == len(store)
         assert remote.graph_sizes() == local
-        again = CliRunner().invoke(main, ["push", "--out", str(built), "--endpoint", f"{base}/query",
+        again = CliRunner().invoke(main, ["push", "--build", str(built), "--endpoint", f"{base}/query",
                                           "--graph-store", f"{base}/store", "--batch-size", "5000", "-q"])
         assert again.exit_code == 0, again.output
         assert len(remote) == len(store)  # replaced, not appended
@@ -246,7 +246,7 @@ def test_credentials_come_from_the_environment(capping_proxy, monkeypatch):
 def test_cli_query_on_an_endpoint_prints_what_the_build_prints(union_server, built):
     runner = CliRunner()
     args = ["query", "projects-active-on", "-p", "date", "2017-06-01", "--format", "csv"]
-    local = runner.invoke(main, [*args, "--out", str(built)])
+    local = runner.invoke(main, [*args, "--build", str(built)])
     remote = runner.invoke(main, [*args, "--endpoint", f"{union_server[0]}/query"])
     assert remote.exit_code == 0, remote.output
     assert remote.output == local.output
@@ -259,7 +259,7 @@ def test_cli_exit_codes_for_unreachable_servers(built):
     dead = f"http://127.0.0.1:{free_port()}"
     res = CliRunner().invoke(main, ["query", "projects", "--endpoint", f"{dead}/query"])
     assert res.exit_code == 3 and "cannot reach" in res.output
-    res = CliRunner().invoke(main, ["push", "--out", str(built), "--endpoint", f"{dead}/query",
+    res = CliRunner().invoke(main, ["push", "--build", str(built), "--endpoint", f"{dead}/query",
                                     "--graph-store", f"{dead}/store", "-q"])
     assert res.exit_code == 3 and res.output.startswith("push failed: cannot reach")
 
@@ -272,7 +272,7 @@ def test_push_prune_drops_only_stale_project_graphs(union_server, built, store):
         r = httpx.put(f"{base}/store", params={"graph": g}, content=triple, trust_env=False,
                       headers={"Content-Type": "application/n-triples"})
         assert r.status_code in (201, 204)
-    res = CliRunner().invoke(main, ["push", "--out", str(built), "--endpoint", f"{base}/query",
+    res = CliRunner().invoke(main, ["push", "--build", str(built), "--endpoint", f"{base}/query",
                                     "--graph-store", f"{base}/store", "--prune", "-q"])
     assert res.exit_code == 0, res.output
     assert res.output.splitlines()[-1] == f"dropped {stale} (no longer in the build)"

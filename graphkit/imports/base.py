@@ -23,17 +23,21 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from graphkit.errors import EXIT_NONCONFORMING, GraphkitError
+
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 DELIMITERS = (",", ";", "\t", "|")
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
 
 
-class DatasetError(Exception):
-    """The file cannot be imported as the dataset; the message says which file and why."""
+class DatasetError(GraphkitError):
+    """The file cannot be imported as the dataset; the message says which file and why (exit code 1)."""
+
+    exit_code = EXIT_NONCONFORMING
 
 
-class RowError(ValueError):
+class RowError(GraphkitError, ValueError):
     """A value of a row cannot be used; the row is skipped and the reason counted."""
 
     def __init__(self, reason: str, detail: str = ""):

@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 
 import pyoxigraph as ox
 
+from graphkit.errors import EXIT_RUNTIME, GraphkitError
 from graphkit.namespaces import GRAPH, PREFIXES
 
 COUNTS = {
@@ -25,8 +26,10 @@ COUNTS = {
 }
 
 
-class ImportsMissing(FileNotFoundError):
-    """No import to add: the message says which command writes them."""
+class ImportsMissing(GraphkitError, FileNotFoundError):
+    """No import to add: the message says which command writes them (exit code 3)."""
+
+    exit_code = EXIT_RUNTIME
 
 
 def check_imports(paths: Sequence[Path]) -> list[Path]:
