@@ -208,9 +208,9 @@ def task_network(a: argparse.Namespace) -> dict[str, Any]:
     out["nodes"], out["edges"] = g.number_of_nodes(), g.number_of_edges()
     # the pair counts alone, aggregated in SPARQL: the query the projection runs without a role
     # filter (queries/network/organisation-pairs-any-role.rq)
-    from graphkit.network import Filters, _filtered
+    from graphkit.network.filters import Filters, filtered_query
 
-    text, binds = _filtered("organisation-pairs-any-role", Filters(), ("role_a", "role_b"))
+    text, binds = filtered_query("organisation-pairs-any-role", Filters(), ("role_a", "role_b"))
     t = time.perf_counter()
     pairs = store.select(text, binds)
     out["pairs_query_seconds"] = time.perf_counter() - t

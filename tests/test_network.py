@@ -229,11 +229,11 @@ def test_every_network_query_has_a_header_and_is_valid_sparql_as_written(store):
 def test_pairs_through_the_shortcut_equal_pairs_through_participations(store):
     # without a role filter the projection counts pairs through mcn:participatesIn (two triples
     # per participation instead of eight); both queries must give the same pairs and counts
-    from graphkit.network import _filtered, _select, _value
+    from graphkit.network.filters import filtered_query, plain_value, select_rows
 
     def pairs(name, filters):
-        text, binds = _filtered(name, filters, ("role_a", "role_b"))
-        return sorted((_value(r["a"]), _value(r["b"]), int(r["shared"].value)) for r in _select(store, name, binds, text))
+        text, binds = filtered_query(name, filters, ("role_a", "role_b"))
+        return sorted((plain_value(r["a"]), plain_value(r["b"]), int(r["shared"].value)) for r in select_rows(store, name, binds, text))
 
     for filters in (Filters(), resolve_filters(store, fund="FAMI"), Filters.of_year(2013)):
         assert pairs("organisation-pairs-any-role", filters) == pairs("organisation-pairs", filters)
@@ -272,11 +272,11 @@ def test_links_through_the_shortcut_equal_the_participations(store):
     # without a role filter the weights-only projection reads the organisation-project links
     # through mcn:participatesIn and the roles per organisation apart; both must give what the
     # participations give, for every filter
-    from graphkit.network import _columns, _filtered, _result, _value
+    from graphkit.network.filters import columns, filtered_query, plain_value, query_result
 
-    def rows(name, filters, columns):
-        text, binds = _filtered(name, filters)
-        return sorted({tuple(_value(t) for t in row) for row in _columns(_result(store, name, binds, text), columns)})
+    def rows(name, filters, names):
+        text, binds = filtered_query(name, filters)
+        return sorted({tuple(plain_value(t) for t in row) for row in columns(query_result(store, name, binds, text), names)})
 
     for filters in (Filters(), resolve_filters(store, fund="FAMI"), Filters.of_year(2013),
                     resolve_filters(store, place="Piemonte"), Filters.of_year(1990)):
