@@ -353,7 +353,7 @@ def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
     import socket
 
     from graphkit.build import DATASET_NQUADS
-    from graphkit.endpoint import serve as run_server
+    from graphkit.serve.endpoint import serve as run_server
 
     nq = _need_build(build_dir, DATASET_NQUADS)
     try:
@@ -400,7 +400,7 @@ def push(build_dir: Path, endpoint: str, graph_store: str | None, update_endpoin
     Example: graphkit push --build build/graph --endpoint http://127.0.0.1:7878/query --graph-store http://127.0.0.1:7878/store
     """
     from graphkit.build import DATASET_NQUADS
-    from graphkit.remote import push as run_push
+    from graphkit.store.remote import push as run_push
 
     nq = _need_build(build_dir, DATASET_NQUADS)
 
@@ -754,7 +754,7 @@ def sources_list(build_dir: Path, fmt: str) -> None:
 
     Example: graphkit sources list --build build/graph --format csv
     """
-    from graphkit.sources import sources_in
+    from graphkit.store.sources import sources_in
 
     rows = [{"source": s, "quads": n} for s, n in sources_in(_open(build_dir, None, "named-graphs")).items()]
     print_rows(["source", "quads"], rows, fmt)

@@ -184,7 +184,7 @@ def _csv_value(t: Any) -> str:
 def _tsv_value(t: Any) -> str:
     if t is None:
         return ""
-    from graphkit.sparqltext import term_to_sparql
+    from graphkit.store.sparqltext import term_to_sparql
 
     if isinstance(t, ox.BlankNode):
         return f"_:{t.value}"

@@ -86,7 +86,7 @@ def study_store(build_dir: Path | str | None = None, *, build_if_missing: bool =
     projects of the curated pages, and their numbers are checked against those pages.
     """
     from graphkit.build import DATASET_NQUADS, build
-    from graphkit.sources import SEEDS, open_sources
+    from graphkit.store.sources import SEEDS, open_sources
 
     out = study_build_dir(build_dir)
     if not (out / DATASET_NQUADS).exists():

@@ -53,8 +53,8 @@ def test_every_domain_exception_carries_its_exit_code_and_keeps_its_old_base():
     from graphkit.network import InconsistentAnswers, NetworkError
     from graphkit.queries import ParameterError, QueryFileError
     from graphkit.records import RecordsInvalid
-    from graphkit.remote import EndpointError, PushError, PushMismatch, TruncatedResult
-    from graphkit.sources import SourceError
+    from graphkit.store.remote import EndpointError, PushError, PushMismatch, TruncatedResult
+    from graphkit.store.sources import SourceError
     from graphkit.store import QueryError
 
     codes = {RecordsInvalid: 1, BuildFailed: 1, QueryError: 1, ParameterError: 1, TruncatedResult: 1,

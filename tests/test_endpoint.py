@@ -19,7 +19,7 @@ import pytest
 from conftest import BIN, ROOT, free_port, stop, wait_for_http
 
 from graphkit.queries import load_query, plain_rows, run_query
-from graphkit.remote import RemoteStore, TruncatedResult
+from graphkit.store.remote import RemoteStore, TruncatedResult
 
 TIMEOUT_S = 2
 MAX_ROWS = 200
@@ -78,7 +78,7 @@ def expected_rows(store, query=PARTICIPANTS, params=IMPRA):
 def bound_text(query=PARTICIPANTS, params=IMPRA) -> str:
     """The named query with its parameter bound the way a remote client would (a VALUES block)."""
     from graphkit.queries import bind
-    from graphkit.sparqltext import inject_values
+    from graphkit.store.sparqltext import inject_values
 
     return inject_values(query.text, bind(query, params))
 
@@ -281,7 +281,7 @@ def test_twenty_concurrent_clients_get_correct_answers(server, store):
 
 
 def test_service_description(server, store, built):
-    from graphkit.remote import read_graphs
+    from graphkit.store.remote import read_graphs
 
     r = server.get("/sparql", headers={"Accept": "text/turtle"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
@@ -447,7 +447,7 @@ def test_serve_exit_codes_without_a_build_or_a_free_port(tmp_path, built):
 
 
 def test_a_worker_that_died_while_idle_is_replaced_and_the_query_still_answered(built):
-    from graphkit.pool import Job, WorkerPool
+    from graphkit.serve.pool import Job, WorkerPool
 
     pool = WorkerPool(built / "dataset.nq", workers=1, timeout=10).start()
     try:

@@ -389,7 +389,7 @@ def test_seed_organisations_across_sources(combined):
 
 def test_named_queries_work_on_the_combined_graph_filtered_by_source(combined_build):
     from graphkit.queries import run_query
-    from graphkit.sources import SourceError, open_sources
+    from graphkit.store.sources import SourceError, open_sources
 
     seeds = open_sources(combined_build, ["seeds"])
     assert [r["project"] for r in plain_rows(run_query(seeds, "projects"))] == [
@@ -432,7 +432,8 @@ def test_checks_on_the_combined_graph(combined):
 
 
 def test_the_italian_ngo_network_across_sources(combined_build, tmp_path):
-    from graphkit.sources import italian_ngo_network, open_sources, write_ngo_map
+    from graphkit.sources import italian_ngo_network, write_ngo_map
+    from graphkit.store.sources import open_sources
 
     g = italian_ngo_network(open_sources(combined_build))
     assert g.nodes["organisation:cop"]["sources"] == ["crs", "seeds"]

@@ -162,7 +162,7 @@ def test_a_hostile_filter_value_is_bound_not_pasted(store):
 
 
 def test_projections_are_the_same_from_a_remote_sparql_server(store, built):
-    from graphkit.remote import RemoteStore, push
+    from graphkit.store.remote import RemoteStore, push
 
     proc, base = start_oxigraph()
     try:

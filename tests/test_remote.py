@@ -16,7 +16,7 @@ from conftest import free_port, start_oxigraph, stop
 from graphkit import open_store
 from graphkit.cli import main
 from graphkit.queries import ParameterError, list_queries, plain_rows, run_query, to_dataframe
-from graphkit.remote import (
+from graphkit.store.remote import (
     EndpointError,
     RemoteStore,
     TruncatedResult,
@@ -104,7 +104,7 @@ def test_push_with_sparql_update_in_batches_is_idempotent(plain_server, built, s
 
 
 def test_blank_node_structures_are_never_split_across_batches(built):
-    from graphkit.remote import _batches
+    from graphkit.store.remote import _batches
 
     graphs = read_graphs(built / "dataset.nq")
     ontology = next(t for g, t in graphs.items() if g and g.endswith("/ontology"))

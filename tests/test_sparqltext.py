@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from graphkit.queries import bind, list_queries, plain_rows
-from graphkit.sparqltext import (
+from graphkit.store.sparqltext import (
     count_query,
     has_service,
     inject_values,

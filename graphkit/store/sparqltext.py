@@ -24,7 +24,7 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
-from graphkit.store import QueryError
+from graphkit.store.base import QueryError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 

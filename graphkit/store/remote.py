@@ -5,7 +5,7 @@
 unchanged against any server. Differences it takes care of:
 
 - Parameters: a remote server has no standard binding, so they are bound by a ``VALUES`` block of
-  escaped RDF terms at the start of the top-level group (:mod:`graphkit.sparqltext`).
+  escaped RDF terms at the start of the top-level group (:mod:`graphkit.store.sparqltext`).
 - Prefixes: the project prefixes the query uses and does not declare are declared for it.
 - The default graph: like the embedded store, queries see the union of the named graphs, either
   because the server does so (``default_graph="server"``: Oxigraph ``--union-default-graph``,
@@ -35,8 +35,8 @@ import pyoxigraph as ox
 
 from graphkit.errors import EXIT_NONCONFORMING, EXIT_RUNTIME, GraphkitError
 from graphkit.namespaces import GRAPH, PREFIXES
-from graphkit.sparqltext import QueryShape, count_query, has_service, inject_values, page_query, shape
-from graphkit.store import QueryError, SelectResult
+from graphkit.store.sparqltext import QueryShape, count_query, has_service, inject_values, page_query, shape
+from graphkit.store.base import QueryError, SelectResult
 
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"

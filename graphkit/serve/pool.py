@@ -85,7 +85,7 @@ def execute(store: Any, job: Job) -> Answer:
     from graphkit.namespaces import PREFIXES
     from graphkit.queries import bind, parse_header
     from graphkit.results import CannotSerialise, NotAcceptable, negotiate, write_boolean, write_select, write_triples
-    from graphkit.sparqltext import has_service
+    from graphkit.store.sparqltext import has_service
     from graphkit.store import QueryError
 
     if has_service(job.query):
@@ -124,7 +124,7 @@ def execute(store: Any, job: Job) -> Answer:
 
 
 def _child() -> None:  # pragma: no cover - runs in a child process
-    """Entry point of a worker process: ``python -c 'from graphkit.pool import _child; _child()' FD NQUADS``."""
+    """Entry point of a worker process: ``python -c 'from graphkit.serve.pool import _child; _child()' FD NQUADS``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     _worker_main(Connection(int(sys.argv[1])), sys.argv[2])
 
@@ -193,7 +193,7 @@ class WorkerPool:
         # __main__ (a notebook, pytest) in every worker
         mine, theirs = socket.socketpair()
         p = subprocess.Popen(
-            [sys.executable, "-c", "from graphkit.pool import _child; _child()", str(theirs.fileno()), self.nquads],
+            [sys.executable, "-c", "from graphkit.serve.pool import _child; _child()", str(theirs.fileno()), self.nquads],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
         )
         theirs.close()

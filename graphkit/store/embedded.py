@@ -1,99 +1,17 @@
-"""The store: where the built dataset is queried.
-
-One small protocol, :class:`GraphStore`, with an embedded Oxigraph backend (default). Queries see
-the union of all named graphs as their default graph, so a query need not name graphs unless it
-wants to say which source a fact comes from (``GRAPH ?g { ... }``).
-"""
+"""The embedded store: Oxigraph in this process, in memory or on disk. Queries see the union of
+all named graphs as their default graph, so a query need not name graphs unless it wants to say
+which source a fact comes from (``GRAPH ?g { ... }``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Mapping
 
 import pyoxigraph as ox
 
 from graphkit.build import DATASET_NQUADS, DEFAULT_OUT
-from graphkit.errors import EXIT_NONCONFORMING, GraphkitError
 from graphkit.namespaces import PREFIXES
-
-
-@dataclass
-class SelectResult:
-    """The answer of a SELECT query: variable names and rows of RDF terms (None when unbound)."""
-
-    variables: list[str]
-    rows: list[tuple[Any, ...]]
-
-    def dicts(self) -> list[dict[str, Any]]:
-        return [dict(zip(self.variables, row)) for row in self.rows]
-
-
-class QueryError(GraphkitError):
-    """A query could not be parsed or run; the message says where and why (exit code 1)."""
-
-    exit_code = EXIT_NONCONFORMING
-
-
-class GraphStore(Protocol):
-    """What every backend offers."""
-
-    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> SelectResult: ...
-
-    def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool: ...
-
-    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[Any]: ...
-
-    def __len__(self) -> int: ...
-
-
-def open_store(endpoint: str | None = None, *, out_dir: Path | str = DEFAULT_OUT,
-               sources: Sequence[str] | None = None, **options: Any) -> GraphStore:
-    """The store a notebook or a command asks questions of, in one line.
-
-    With no ``endpoint``, the dataset of the last ``graphkit build`` in an embedded Oxigraph store;
-    with ``sources``, only the graphs of those sources of the build (see
-    :func:`graphkit.sources.open_sources`); with an ``endpoint`` URL, a
-    :class:`graphkit.remote.RemoteStore` on that SPARQL 1.1 server (credentials from
-    ``GRAPHKIT_SPARQL_USER`` / ``GRAPHKIT_SPARQL_PASSWORD``; ``options`` are passed to it).
-
-    Args:
-        endpoint: URL of a SPARQL 1.1 query endpoint, or None for the build.
-        out_dir: The build folder (``graphkit build --build``).
-        sources: Keep only these sources of the build (``seeds``, ``eutf``, ``crs``); None or
-            empty: all of them.
-        **options: Options of :class:`graphkit.remote.RemoteStore` (``default_graph``, ...).
-
-    Returns:
-        The store.
-
-    Raises:
-        FileNotFoundError: there is no build in ``out_dir``.
-        graphkit.sources.SourceError: a source the build does not hold, or sources with an
-            endpoint (exit code 2).
-        TypeError: remote options without an endpoint.
-
-    Example:
-        >>> from graphkit import open_store
-        >>> from graphkit.queries import run_query, to_dataframe
-        >>> store = open_store()  # doctest: +SKIP
-        >>> to_dataframe(run_query(store, "project-participants", {"project": "project:impra"}))  # doctest: +SKIP
-    """
-    if sources:
-        from graphkit.sources import SourceError, open_sources
-
-        if endpoint is not None:
-            raise SourceError("--source filters the build; it cannot be used with --endpoint")
-        if options:
-            raise TypeError(f"options {', '.join(options)} apply to remote stores only")
-        return open_sources(out_dir, sources)
-    if endpoint is None:
-        if options:
-            raise TypeError(f"options {', '.join(options)} apply to remote stores only")
-        return EmbeddedStore.from_build(out_dir)
-    from graphkit.remote import RemoteStore
-
-    return RemoteStore(endpoint, **options)
+from graphkit.store.base import QueryError, SelectResult
 
 
 class EmbeddedStore:

@@ -39,7 +39,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from graphkit.namespaces import PREFIXES
-from graphkit.pool import Job, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool
+from graphkit.serve.pool import Job, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool
 
 MAX_QUERY_BYTES = 1_000_000
 SD_PREFIXES = {"sd": "http://www.w3.org/ns/sparql-service-description#", "void": "http://rdfs.org/ns/void#",
@@ -365,7 +365,7 @@ async def _read_limited(request: Request) -> bytes | None:
 
 
 def _is_update(query: str) -> bool:
-    from graphkit.sparqltext import shape
+    from graphkit.store.sparqltext import shape
     from graphkit.store import QueryError
 
     try:
