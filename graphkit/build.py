@@ -201,7 +201,7 @@ def build(
     """Build the graph from the records in ``data_dir`` into ``out_dir``.
 
     A folder of curated YAML records alone is built in memory with rdflib (full SHACL, TriG,
-    N-Quads, Turtle). A bulk folder (JSON Lines, :mod:`graphkit.bulk`), or several folders
+    N-Quads, Turtle). A bulk folder (JSON Lines, :mod:`graphkit.records.bulk`), or several folders
     (``add_data``: e.g. synthetic or imported records beside the curated ones), are built by the
     streaming build (:mod:`graphkit.streambuild`), which also writes an on-disk Oxigraph store
     (``store``: ``auto`` keeps it from a million quads on, ``disk`` always, ``none`` never;
@@ -282,7 +282,7 @@ def validate(data_dir: Path | str = DEFAULT_DATA, ontology_dir: Path | str = DEF
 
 def is_streaming(data_dir: Path) -> bool:
     """Whether ``data_dir`` is built by the streaming build (a bulk folder of JSON Lines records)."""
-    from graphkit.bulk import is_bulk_folder
+    from graphkit.records.bulk import is_bulk_folder
 
     return is_bulk_folder(data_dir)
 

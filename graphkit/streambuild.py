@@ -1,7 +1,7 @@
 """The streaming build: records of any size -> N-Quads -> an on-disk Oxigraph store, in one pass.
 
 Used by :func:`graphkit.build.build` when a data folder is in the bulk format (JSON Lines,
-:mod:`graphkit.bulk`) or several folders are built together (the curated records and a folder of
+:mod:`graphkit.records.bulk`) or several folders are built together (the curated records and a folder of
 synthetic or imported ones). The small build (:mod:`graphkit.build`) holds the whole dataset in
 rdflib; this one never does:
 
@@ -48,13 +48,13 @@ from graphkit.build import (
     DATASET_NQUADS, SHACL_REPORT, SUMMARY, BuildFailed, Summary, _short, _swap_into_place,
     merged_graph, shacl_validate,
 )
-from graphkit.bulk import count_lines, is_bulk_folder, iter_projects, read_registry, read_yaml_projects
-from graphkit.checks import Checker, _check_raw_project, _walk_quotes
+from graphkit.records.bulk import count_lines, is_bulk_folder, iter_projects, read_registry, read_yaml_projects
+from graphkit.records.checks import Checker, check_raw_project, walk_quotes
 from graphkit.namespaces import GRAPH, ONTOLOGY_GRAPH
 from graphkit.rdf.mapping import RecordMapper, ontology_nquads
 from graphkit.records import Located, Problem, Records, RecordsInvalid, reference_dir_of
-from graphkit.reference import load_reference
-from graphkit.vocab import load_vocabularies
+from graphkit.records.reference import load_reference
+from graphkit.records.vocab import load_vocabularies
 
 STORE_DIR = "store"
 STORE_MODES = ("auto", "disk", "none")
@@ -192,7 +192,7 @@ def _sample_records(recs: Records, projects: list) -> Records:
     orgs, sources = set(), set()
     for p in projects:
         sources.add(p.source)
-        for _path, _quote, src in _walk_quotes(p, ""):
+        for _path, _quote, src in walk_quotes(p, ""):
             if src:
                 sources.add(src)
         for pa in p.participants:
@@ -216,7 +216,7 @@ def _sample_records(recs: Records, projects: list) -> Records:
             if x and x not in orgs:
                 orgs.add(x)
                 todo.append(x)
-        for _path, _quote, src in _walk_quotes(o, ""):
+        for _path, _quote, src in walk_quotes(o, ""):
             if src:
                 sources.add(src)
     for f in recs.funds.values():
@@ -432,7 +432,7 @@ def build_streaming(
             if ref not in seen:
                 problems.append(Problem(label, record, "part_of", f"unknown project {ref!r}"))
         for f, r, raw in invalid:
-            _check_raw_project(checker, f, r, raw)
+            check_raw_project(checker, f, r, raw)
         problems += checker.problems
         if problems:
             raise RecordsInvalid(problems)

@@ -42,7 +42,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any, Iterator
 
-from graphkit.reference import load_reference
+from graphkit.records.reference import load_reference
 
 FORMATS = ("jsonl", "yaml")
 PREFIX = "syn-"

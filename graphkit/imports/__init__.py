@@ -38,7 +38,7 @@ import yaml
 from graphkit.imports import crs, eutf
 from graphkit.imports.base import DatasetError, ImportReport, sha256
 from graphkit.rdf.datasets import DatasetMapper, QuadWriter
-from graphkit.reference import load_reference
+from graphkit.records.reference import load_reference
 from graphkit.resolve import (
     Analyser, Mention, Resolution, Resolver, ReviewError, Vocabulary, raw_tokens, read_review, write_review,
 )

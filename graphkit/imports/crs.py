@@ -35,7 +35,7 @@ from graphkit.imports.base import (
 from graphkit.rdf.datasets import DatasetInfo, DatasetMapper, crs_channel_kind, country_iri, m
 from graphkit.rdf.terms import DESCRIPTION, iri, lit
 from graphkit.namespaces import SECTOR
-from graphkit.reference import ReferenceTables
+from graphkit.records.reference import ReferenceTables
 from graphkit.resolve import Mention, fold, split_cell
 
 NAME = "crs"

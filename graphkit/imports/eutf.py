@@ -28,7 +28,7 @@ from graphkit.imports.base import ImportReport, Row, RowError, chunks, import_ro
 from graphkit.rdf.datasets import DatasetInfo, DatasetMapper, IATI_ORG_TYPE, country_iri, m, slug_with_hash
 from graphkit.rdf.terms import DESCRIPTION, PAGE, SUBJECT, iri, lit
 from graphkit.namespaces import PROJECT, VOCAB
-from graphkit.reference import ReferenceTables
+from graphkit.records.reference import ReferenceTables
 from graphkit.resolve import Mention, split_cell
 
 NAME = "eutf"

@@ -29,7 +29,7 @@ from graphkit.rdf.terms import (
     value_str,
 )
 from graphkit.records import PLACE_RE, Records
-from graphkit.reference import country_of_nuts
+from graphkit.records.reference import country_of_nuts
 
 FUND_CLASS = {"fund": M.Fund, "specific-objective": M.FundSpecificObjective,
               "national-objective": M.NationalObjective, "action": M.FundingAction, "call": M.Call}

@@ -14,7 +14,7 @@ from rdflib.namespace import SKOS
 
 from graphkit.namespaces import VOCAB
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
 
 
 @lru_cache(maxsize=4)

@@ -9,10 +9,10 @@ from collections import Counter
 from typing import TYPE_CHECKING, Iterator
 
 from graphkit.dates import bounds
-from graphkit.records import PLACE_RE, Problem, normalise_space
+from graphkit.records.schema import PLACE_RE, Problem, normalise_space
 
 if TYPE_CHECKING:
-    from graphkit.records import Project, Records
+    from graphkit.records.schema import Project, Records
 
 MEMBERSHIP_ROLES = {"member", "associate"}
 
@@ -82,7 +82,7 @@ class _Checker:
 _FIELDS: dict[type, tuple[bool, tuple[str, ...]]] = {}
 
 
-def _walk_quotes(obj, path: str) -> Iterator[tuple[str, str | None, str | None]]:
+def walk_quotes(obj, path: str) -> Iterator[tuple[str, str | None, str | None]]:
     """Every (field path, quote, source) in a validated record, depth first."""
     from pydantic import BaseModel
 
@@ -99,12 +99,12 @@ def _walk_quotes(obj, path: str) -> Iterator[tuple[str, str | None, str | None]]
             value = values[name]
             if isinstance(value, list):
                 if value:
-                    yield from _walk_quotes(value, f"{path}.{name}" if path else name)
+                    yield from walk_quotes(value, f"{path}.{name}" if path else name)
             elif isinstance(value, BaseModel):
-                yield from _walk_quotes(value, f"{path}.{name}" if path else name)
+                yield from walk_quotes(value, f"{path}.{name}" if path else name)
     elif isinstance(obj, list):
         for i, item in enumerate(obj):
-            yield from _walk_quotes(item, f"{path}[{i}]")
+            yield from walk_quotes(item, f"{path}[{i}]")
 
 
 def _check_organisations(c: _Checker) -> None:
@@ -126,7 +126,7 @@ def _check_organisations(c: _Checker) -> None:
                 c.add(f, r, f"memberships[{i}].role", f"unknown membership role {m.role!r} (member or associate)")
         for i, k in enumerate(o.collaborates_with):
             c.ref(recs.organisations, k.org, "organisation", f, r, f"collaborates_with[{i}].org")
-        for path, quote, source in _walk_quotes(o, ""):
+        for path, quote, source in walk_quotes(o, ""):
             c.quote(quote, source, f, r, path)
         for name in [o.name, *o.aliases, *([o.acronym] if o.acronym else [])]:
             key = normalise_space(name).casefold()
@@ -181,7 +181,7 @@ def _check_project(c: _Checker, p: Project, f: str, *, part_of: bool = True) -> 
     c.ref(recs.sources, p.source, "source", f, r, "source")
     if part_of:
         c.ref(recs.projects, p.part_of, "project", f, r, "part_of")
-    for path, quote, source in _walk_quotes(p, ""):
+    for path, quote, source in walk_quotes(p, ""):
         c.quote(quote, source or p.source, f, r, path)
     if p.title_quote:
         c.quote(p.title_quote, p.source, f, r, "title_quote")
@@ -234,7 +234,7 @@ def _check_project(c: _Checker, p: Project, f: str, *, part_of: bool = True) -> 
         c.add(f, r, "dates.period", f"period ends ({d.period.end}) before it starts ({d.period.start})")
 
 
-def _check_raw_project(c: _Checker, f: str, r: str, raw: dict) -> None:
+def check_raw_project(c: _Checker, f: str, r: str, raw: dict) -> None:
     """References of a project whose form is wrong, so that every problem shows at once."""
     recs = c.recs
 
@@ -281,5 +281,5 @@ def cross_check(recs: Records) -> list[Problem]:
     for loc in recs.projects.values():
         _check_project(c, loc.record, loc.file)
     for f, r, raw in recs.invalid_projects:
-        _check_raw_project(c, f, r, raw)
+        check_raw_project(c, f, r, raw)
     return c.problems

@@ -24,9 +24,9 @@ from typing import IO, Callable, Iterator
 
 from pydantic import ValidationError
 
-from graphkit.records import (
-    Fund, LocalPlace, Located, Model, Organisation, Problem, Project, Records, SourceDoc, _describe, _loc,
-    _read_list, _read_yaml, _record_name, _validate, normalise_space,
+from graphkit.records.load import describe_error, location, read_list, read_yaml, record_name, validate_record
+from graphkit.records.schema import (
+    Fund, LocalPlace, Located, Model, Organisation, Problem, Project, Records, SourceDoc, normalise_space,
 )
 
 BULK_KINDS = ("sources", "organisations", "funds", "places", "projects")
@@ -89,7 +89,7 @@ def validate_line(model: type[Model], kind: str, line: str, n: int, label: str, 
             elif err["type"] == "model_type":
                 problems.append(Problem(label, record, "", "expected a JSON object of fields"))
             else:
-                problems.append(Problem(label, record, _loc(err["loc"]), _describe(err)))
+                problems.append(Problem(label, record, location(err["loc"]), describe_error(err)))
         return None
 
 
@@ -152,7 +152,7 @@ def _read_yaml_registry(folder: Path, recs: Records, problems: list[Problem], pr
             continue
         before = set(out)
         sub: list[Problem] = []
-        _read_list(folder, name, model, kind, out, sub)
+        read_list(folder, name, model, kind, out, sub)
         label = name if primary else str(folder / name)
         problems.extend(Problem(label if p.file == name else p.file, p.record, p.field, p.message) for p in sub)
         for key in set(out) - before:
@@ -177,11 +177,11 @@ def read_yaml_projects(folder: Path, problems: list[Problem], *,
         problems.append(Problem(label, "(folder)", "", "no project files (*.yaml) found"))
     for path in files:
         rel = str(path.relative_to(folder)) if primary else str(path)
-        raw = _read_yaml(path, rel, problems)
+        raw = read_yaml(path, rel, problems)
         if raw is None:
             continue
-        record = _record_name("project", raw, None)
-        obj = _validate(Project, raw, rel, record, problems)
+        record = record_name("project", raw, None)
+        obj = validate_record(Project, raw, rel, record, problems)
         if obj is not None:
             out.append(Located(rel, obj))
         elif isinstance(raw, dict):
