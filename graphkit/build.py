@@ -10,9 +10,7 @@ when everything succeeded.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -20,8 +18,9 @@ from typing import Callable, Sequence
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
+from graphkit.folders import swap_into_place, temporary_beside
 from graphkit.errors import EXIT_NONCONFORMING, GraphkitError
-from graphkit.namespaces import MCN, ONTOLOGY_GRAPH, ORG, PREFIXES, bind_prefixes
+from graphkit.namespaces import MCN, ONTOLOGY_GRAPH, ORG, bind_prefixes, curie
 from graphkit.rdf.mapping import records_to_dataset
 from graphkit.records import load_records
 
@@ -137,22 +136,12 @@ def shacl_validate(data: Graph, shapes_dir: Path) -> ShaclResult:
         focus = report.value(r, SH.focusNode)
         path = report.value(r, SH.resultPath)
         message = report.value(r, SH.resultMessage)
-        line = f"{_short(focus)}: {_short(path) if path is not None else '-'}: {message or 'constraint not met'}"
+        line = f"{curie(str(focus))}: {curie(str(path)) if path is not None else '-'}: {message or 'constraint not met'}"
         {SH.Violation: result.violations, SH.Warning: result.warnings}.get(severity, result.infos).append(line)
     for lst in (result.violations, result.warnings, result.infos):
         lst.sort()
     result.conforms = not result.violations
     return result
-
-
-def _short(term) -> str:
-    """A CURIE for display when a project prefix fits (the longest namespace wins)."""
-    s = str(term)
-    fits = [(len(iri), p) for p, iri in PREFIXES.items() if s.startswith(iri) and len(s) > len(iri)]
-    if not fits:
-        return s
-    n, prefix = max(fits)
-    return f"{prefix}:{s[n:]}"
 
 
 def summarise(ds: Dataset, shacl: ShaclResult, out_dir: Path) -> Summary:
@@ -161,7 +150,7 @@ def summarise(ds: Dataset, shacl: ShaclResult, out_dir: Path) -> Summary:
     for ctx in ds.graphs():
         n = len(ctx)
         if n:
-            graphs[_short(ctx.identifier)] = n
+            graphs[curie(str(ctx.identifier))] = n
     return Summary(
         projects=len(set(union.subjects(RDF.type, MCN.Project))),
         organisations=len(set(union.subjects(RDF.type, ORG.Organization))),
@@ -234,8 +223,7 @@ def build(
     if not shacl.conforms:
         raise BuildFailed(shacl)
     progress("writing the dataset")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    tmp = temporary_beside(out_dir)
     try:
         _write_outputs(ds, shacl, tmp, ontology_dir, docs)
         summary = summarise(ds, shacl, out_dir)
@@ -247,7 +235,7 @@ def build(
             summary = Summary(counts["projects"], counts["organisations"], counts["participations"],
                               counts["triples"], counts["graphs"], summary.shacl_warnings, summary.output)
         (tmp / SUMMARY).write_text(json.dumps(asdict(summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _swap_into_place(tmp, out_dir)
+        swap_into_place(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -285,17 +273,6 @@ def is_streaming(data_dir: Path) -> bool:
     from graphkit.records.bulk import is_bulk_folder
 
     return is_bulk_folder(data_dir)
-
-
-def _swap_into_place(tmp: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``tmp`` with renames, so readers never see a half-written build."""
-    old = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
-        os.replace(out_dir, old)
-    os.replace(tmp, out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def load_summary(out_dir: Path = DEFAULT_OUT) -> Summary:

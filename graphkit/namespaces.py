@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -99,3 +102,20 @@ def name_key(name: str) -> str:
     name as written; a query parameter of type ``name`` is bound as the key of the given text, so
     the look-up is an index access instead of a comparison with every name in the store."""
     return " ".join(name.split()).casefold()
+
+
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9_.\-/]*")
+
+
+@lru_cache(maxsize=1 << 18)
+def curie(iri: str) -> str:
+    """The CURIE of an IRI with the longest project prefix whose local part is plain (letters,
+    digits, ``_ . - /``), or the IRI itself: ``curie("https://w3id.org/graphkit/id/project/impra")``
+    -> ``"project:impra"``. Cached, since a large answer repeats the same organisations and roles
+    on every row (578,000 rows: 8 s of 26 s before)."""
+    best = None
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and _LOCAL_NAME.fullmatch(iri[len(ns):]):
+            if best is None or len(ns) > len(PREFIXES[best]):
+                best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri

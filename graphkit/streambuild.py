@@ -36,7 +36,6 @@ from __future__ import annotations
 import json
 import queue
 import shutil
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -45,12 +44,13 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from graphkit.build import (
-    DATASET_NQUADS, SHACL_REPORT, SUMMARY, BuildFailed, Summary, _short, _swap_into_place,
+    DATASET_NQUADS, SHACL_REPORT, SUMMARY, BuildFailed, Summary,
     merged_graph, shacl_validate,
 )
 from graphkit.records.bulk import count_lines, is_bulk_folder, iter_projects, read_registry, read_yaml_projects
 from graphkit.records.checks import Checker, check_raw_project, walk_quotes
-from graphkit.namespaces import GRAPH, ONTOLOGY_GRAPH
+from graphkit.folders import swap_into_place, temporary_beside
+from graphkit.namespaces import GRAPH, ONTOLOGY_GRAPH, curie
 from graphkit.rdf.mapping import RecordMapper, ontology_nquads
 from graphkit.records import Located, Problem, Records, RecordsInvalid, reference_dir_of
 from graphkit.records.reference import load_reference
@@ -353,8 +353,7 @@ def build_streaming(
     bulk_dirs = [(i, d) for i, d in enumerate(dirs) if is_bulk_folder(d)]
     expected = len(yaml_projects) + sum(count_lines(d) for _, d in bulk_dirs)
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    tmp = temporary_beside(out_dir)
     output: _Output | None = None
     try:
         output = _Output(tmp / DATASET_NQUADS if nquads else None, tmp / STORE_DIR if store != "none" else None)
@@ -471,7 +470,7 @@ def build_streaming(
         n_sources = sum(1 for k in counts if k.startswith(source_prefix))
         for k, v in counts.items():
             if not k.startswith(source_prefix) or n_sources <= 50:
-                graphs[_short(k[1:-1])] = v
+                graphs[curie(str(k[1:-1]))] = v
         if n_sources > 50:
             graphs[f"graph:source/* ({n_sources} graphs)"] = sources_total
         report = [f"SHACL validated a sample: every curated (YAML) project and the first {shacl_sample} projects of "
@@ -491,7 +490,7 @@ def build_streaming(
                           participations=stats["participations"], triples=triples, graphs=graphs,
                           shacl_warnings=len(shacl.warnings), output=str(out_dir))
         (tmp / SUMMARY).write_text(json.dumps(asdict(summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _swap_into_place(tmp, out_dir)
+        swap_into_place(tmp, out_dir)
     except BaseException:
         if output is not None:
             output.abort()

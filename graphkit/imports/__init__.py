@@ -23,9 +23,7 @@ Example (offline, on the copies under data/external/)::
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ from typing import Any, Callable
 import yaml
 
 from graphkit.imports import crs, eutf
+from graphkit.folders import swap_into_place, temporary_beside
 from graphkit.imports.base import DatasetError, ImportReport, sha256
 from graphkit.rdf.datasets import DatasetMapper, QuadWriter
 from graphkit.records.reference import load_reference
@@ -221,8 +220,7 @@ def import_dataset(dataset: str, path: Path | str | None = None, *, data_dir: Pa
     resolution = prepared.resolution
     tables = load_reference((data_dir / "reference").resolve())
     report = ImportReport(dataset=dataset, path=str(path), encoding=encoding)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    tmp = temporary_beside(out)
     try:
         writer = QuadWriter(tmp / GRAPH_FILE)
         mapper = DatasetMapper(spec.INFO, writer, resolution, report)
@@ -256,7 +254,7 @@ def import_dataset(dataset: str, path: Path | str | None = None, *, data_dir: Pa
         report.output = str(out)
         (tmp / REPORT_JSON).write_text(report.to_json(), encoding="utf-8")
         (tmp / REPORT_TEXT).write_text("\n".join(report.lines()) + "\n", encoding="utf-8")
-        _swap(tmp, out)
+        swap_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -279,16 +277,6 @@ def _write_resolution(path: Path, names: Counter, resolution: Resolution) -> Non
             w.writerow([name, names[name], resolution.keys.get(name, ""), f"organisation:{mt.org}", e.label,
                         "yes" if e.seed else "no", f"{mt.confidence:.2f}", mt.method,
                         f"organisation:{mt.unit_of}" if mt.unit_of else ""])
-
-
-def _swap(tmp: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}-old-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(tmp, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def imported_graphs(imports_dir: Path = DEFAULT_IMPORTS) -> list[Path]:
