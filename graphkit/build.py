@@ -20,14 +20,12 @@ from typing import Callable, Sequence
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
+from graphkit import paths
 from graphkit.namespaces import MCN, ONTOLOGY_GRAPH, ORG, PREFIXES, bind_prefixes
 from graphkit.rdfmap import records_to_dataset
 from graphkit.records import load_records
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT / "data"
-DEFAULT_ONTOLOGY = ROOT / "ontology"
-DEFAULT_OUT = ROOT / "build" / "graph"
+DEFAULT_ONTOLOGY = paths.ONTOLOGY_DIR     # shipped with the package
 
 DATASET_TRIG = "dataset.trig"
 DATASET_NQUADS = "dataset.nq"
@@ -152,8 +150,8 @@ def _write_outputs(ds: Dataset, shacl: ShaclResult, tmp: Path, ontology_dir: Pat
 
 
 def build(
-    data_dir: Path = DEFAULT_DATA,
-    out_dir: Path = DEFAULT_OUT,
+    data_dir: Path | None = None,
+    out_dir: Path | None = None,
     *,
     ontology_dir: Path = DEFAULT_ONTOLOGY,
     docs: bool = True,
@@ -165,6 +163,9 @@ def build(
     store_checks: bool = True,
 ) -> Summary:
     """Build the graph from the records in ``data_dir`` into ``out_dir``.
+
+    ``data_dir`` defaults to ``data/`` of the working folder (:func:`graphkit.paths.data_dir`:
+    an error when there is none), ``out_dir`` to its ``build/graph``.
 
     A folder of curated YAML records alone is built in memory with rdflib (full SHACL, TriG,
     N-Quads, Turtle). A bulk folder (JSON Lines, :mod:`graphkit.bulk`), or several folders
@@ -182,7 +183,9 @@ def build(
         BuildFailed: the dataset violates the SHACL shapes.
         Nothing is written in either case.
     """
-    data_dir, out_dir, ontology_dir = Path(data_dir), Path(out_dir), Path(ontology_dir)
+    data_dir = paths.data_dir(data_dir)
+    out_dir = Path(out_dir) if out_dir is not None else paths.build_dir()
+    ontology_dir = Path(ontology_dir)
     if imports and (add_data or is_streaming(data_dir)):
         raise ValueError("imported graphs are added to the build of curated YAML records only, not to a streaming build")
     if add_data or is_streaming(data_dir):
@@ -238,6 +241,19 @@ def _swap_into_place(tmp: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def load_summary(out_dir: Path = DEFAULT_OUT) -> Summary:
-    return Summary(**json.loads((Path(out_dir) / SUMMARY).read_text(encoding="utf-8")))
+def load_summary(out_dir: Path | None = None) -> Summary:
+    """The summary of the build in ``out_dir`` (default: ``build/graph`` of the working folder)."""
+    out_dir = Path(out_dir) if out_dir is not None else paths.build_dir()
+    return Summary(**json.loads((out_dir / SUMMARY).read_text(encoding="utf-8")))
+
+
+def __getattr__(name: str) -> Path:
+    """``DEFAULT_DATA`` and ``DEFAULT_OUT``, kept for older callers: computed from the working
+    folder when read (use :func:`graphkit.paths.default_data_dir` and
+    :func:`graphkit.paths.build_dir`)."""
+    if name == "DEFAULT_DATA":
+        return paths.default_data_dir()
+    if name == "DEFAULT_OUT":
+        return paths.build_dir()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

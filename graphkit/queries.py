@@ -1,6 +1,6 @@
 """Named SPARQL queries: their headers, parameters bound as RDF terms, and their results.
 
-A named query is a ``.rq`` file in ``queries/`` that starts with a header of ``#+`` comments::
+A named query is a ``.rq`` file in ``graphkit/resources/queries/`` that starts with a header of ``#+`` comments::
 
     #+ summary: The participants of a project with their roles
     #+ description: ...
@@ -24,10 +24,11 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
+from graphkit import paths
 from graphkit.namespaces import PREFIXES, name_key
 from graphkit.store import GraphStore, QueryError, SelectResult
 
-QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+QUERY_DIR = paths.QUERY_DIR
 PARAM_TYPES = ("iri", "string", "name", "date", "integer")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')

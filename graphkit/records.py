@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from graphkit import paths
 from graphkit.reference import ReferenceTables, load_reference
 from graphkit.vocab import load_vocabularies
 
@@ -501,14 +502,13 @@ def _read_list(data_dir: Path, name: str, model: type[Model], kind: str, out: di
 
 
 def default_reference_dir() -> Path:
-    """The reference tables shipped with graphkit (``data/reference``)."""
-    return (Path(__file__).resolve().parent.parent / "data" / "reference").resolve()
+    """The reference tables shipped with graphkit (``graphkit/resources/reference``)."""
+    return paths.reference_dir()
 
 
 def reference_dir_of(data_dir: Path) -> Path:
     """``data_dir/reference`` when the folder has its own tables, else the shipped ones."""
-    own = Path(data_dir) / "reference"
-    return own.resolve() if own.is_dir() else default_reference_dir()
+    return paths.reference_dir_of(data_dir)
 
 
 def normalise_space(text: str) -> str:

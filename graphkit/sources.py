@@ -19,7 +19,8 @@ from typing import Iterable, Sequence
 
 import pyoxigraph as ox
 
-from graphkit.build import DATASET_NQUADS, DEFAULT_OUT
+from graphkit import paths
+from graphkit.build import DATASET_NQUADS
 from graphkit.namespaces import GRAPH
 from graphkit.store import EmbeddedStore
 
@@ -52,15 +53,18 @@ def sources_in(store: EmbeddedStore) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def open_sources(out_dir: Path | str = DEFAULT_OUT, sources: Iterable[str] | None = None) -> EmbeddedStore:
+def open_sources(out_dir: Path | str | None = None, sources: Iterable[str] | None = None) -> EmbeddedStore:
     """The build in ``out_dir`` with only the graphs of ``sources`` (``seeds``, ``eutf``, ``crs``;
     None keeps them all) and the registry, reference and ontology graphs.
 
     Raises:
         FileNotFoundError: there is no build in ``out_dir``.
         SourceError: a source is not in the build.
+
+    ``out_dir`` defaults to ``build/graph`` of the working folder.
     """
-    nq = Path(out_dir) / DATASET_NQUADS
+    out_dir = Path(out_dir) if out_dir is not None else paths.build_dir()
+    nq = out_dir / DATASET_NQUADS
     if not nq.exists():
         raise FileNotFoundError(f"{nq} does not exist: run `graphkit build` first")
     store = EmbeddedStore()
@@ -126,7 +130,7 @@ def italian_ngo_network(store: EmbeddedStore, *, neighbours: bool = True):
     return sub
 
 
-def write_ngo_map(path: Path | str, *, out_dir: Path | str = DEFAULT_OUT, sources: Sequence[str] | None = None,
+def write_ngo_map(path: Path | str, *, out_dir: Path | str | None = None, sources: Sequence[str] | None = None,
                   seed: int = 0, title: str | None = None) -> Path:
     """Write the map of the Italian NGOs' network across ``sources`` to ``path`` (an .html file)."""
     from graphkit.maps import write_map

@@ -13,7 +13,8 @@ from typing import Any, Mapping, Protocol
 
 import pyoxigraph as ox
 
-from graphkit.build import DATASET_NQUADS, DEFAULT_OUT
+from graphkit import paths
+from graphkit.build import DATASET_NQUADS
 from graphkit.namespaces import PREFIXES
 
 
@@ -44,7 +45,7 @@ class GraphStore(Protocol):
     def __len__(self) -> int: ...
 
 
-def open_store(endpoint: str | None = None, *, out_dir: Path | str = DEFAULT_OUT, **options: Any) -> GraphStore:
+def open_store(endpoint: str | None = None, *, out_dir: Path | str | None = None, **options: Any) -> GraphStore:
     """The store a notebook asks questions of, in one line.
 
     With no ``endpoint``, the dataset of the last ``graphkit build`` in an embedded Oxigraph store;
@@ -77,14 +78,16 @@ class EmbeddedStore:
         self.on_disk = path is not None
 
     @classmethod
-    def from_build(cls, out_dir: Path | str = DEFAULT_OUT, path: Path | str | None = None) -> "EmbeddedStore":
+    def from_build(cls, out_dir: Path | str | None = None, path: Path | str | None = None) -> "EmbeddedStore":
         """A store holding the dataset written by ``graphkit build`` into ``out_dir``.
 
         When the build wrote an on-disk store (``out_dir/store``, the streaming build of a large
         dataset) and no ``path`` is given, that store is opened read-only, without loading
         anything; otherwise the N-Quads are loaded (into memory, or into a store at ``path``).
+        ``out_dir`` defaults to ``build/graph`` of the working folder.
         """
-        disk = Path(out_dir) / "store"
+        out_dir = Path(out_dir) if out_dir is not None else paths.build_dir()
+        disk = out_dir / "store"
         if path is None and disk.is_dir():
             return cls.open_disk(disk)
         nq = Path(out_dir) / DATASET_NQUADS

@@ -12,7 +12,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from graphkit.build import DEFAULT_DATA, DEFAULT_ONTOLOGY, build
+from conftest import DATA
+from graphkit.build import DEFAULT_ONTOLOGY, build
 from graphkit.cli import main
 from graphkit.nquads import map_all
 from graphkit.queries import list_queries, plain_rows, run_query
@@ -73,7 +74,7 @@ def test_synth_shape_at_a_thousand_projects(tmp_path):
 # ------------------------------------------------------------------------------ same RDF both ways
 
 def test_streaming_mapping_equals_rdflib_mapping_on_the_seeds():
-    recs = load_records(DEFAULT_DATA)
+    recs = load_records(DATA)
     assert quads("".join(map_all(recs, DEFAULT_ONTOLOGY))) == rdflib_quads(recs)
 
 
@@ -150,7 +151,7 @@ def test_synthetic_names_beside_the_seeds_must_not_collide(tmp_path):
     orgs[3]["aliases"] = ["Cicsene"]
     (folder / "organisations.jsonl").write_text("".join(json.dumps(o) + "\n" for o in orgs), encoding="utf-8")
     with pytest.raises(RecordsInvalid) as exc:
-        build(DEFAULT_DATA, tmp_path / "out", add_data=[folder], docs=False)
+        build(DATA, tmp_path / "out", add_data=[folder], docs=False)
     assert [str(p) for p in exc.value.problems] == [
         f"{folder}/organisations.jsonl: organisation syn-org-0000003: aliases: the name 'Cicsene' also names "
         "organisation 'cicsene': one name, one organisation"]
@@ -183,7 +184,7 @@ def _seed_rows(store, query) -> list[tuple]:
 def seeds_and_synth(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("mixed")
     synthesize(1000, 1, out_dir=root / "synth")
-    build(DEFAULT_DATA, root / "graph", add_data=[root / "synth"], docs=False, store="disk")
+    build(DATA, root / "graph", add_data=[root / "synth"], docs=False, store="disk")
     return root / "graph"
 
 
