@@ -207,7 +207,7 @@ def task_network(a: argparse.Namespace) -> dict[str, Any]:
     out["projection_seconds"] = time.perf_counter() - t
     out["nodes"], out["edges"] = g.number_of_nodes(), g.number_of_edges()
     # the pair counts alone, aggregated in SPARQL: the query the projection runs without a role
-    # filter (queries/network/organisation-pairs-any-role.rq)
+    # filter (graphkit/resources/queries/network/organisation-pairs-any-role.rq)
     from graphkit.network import Filters, _filtered
 
     text, binds = _filtered("organisation-pairs-any-role", Filters(), ("role_a", "role_b"))

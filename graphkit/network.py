@@ -5,7 +5,7 @@ Four projections, each a function of a store and :class:`Filters`:
 ``org`` (:func:`organisation_network`)
     Organisations; an edge joins two organisations that take part in the same selected project,
     weighted by the number of projects they share, with the projects and each side's roles.
-    The pair counts are aggregated in SPARQL (``queries/network/organisation-pairs.rq``), never
+    The pair counts are aggregated in SPARQL (``graphkit/resources/queries/network/organisation-pairs.rq``), never
     by networkx's bipartite projection (51 s against 1.3 s at 1M triples, DESIGN §10).
 ``bipartite`` (:func:`bipartite_network`)
     Organisations and projects; an edge joins an organisation to a project it takes part in,
@@ -22,7 +22,7 @@ Filters select projects (fund or scheme including its sub-schemes, active period
 year or two dates, place or country including the places within it) and participations
 (roles). The store is only read through ``store.select(query, bindings)``, so a projection
 works the same on the embedded store and on a remote SPARQL server. The queries are the
-``.rq`` files in ``queries/network/``; a filter inserts one of a few fixed SPARQL patterns at a
+``.rq`` files in ``graphkit/resources/queries/network/``; a filter inserts one of a few fixed SPARQL patterns at a
 marker comment, and its values are bound as RDF terms, never written into the query text.
 Bound variables are also projected (``#%PARAMS%``): pyoxigraph substitutes only variables of the
 SELECT clause.

@@ -81,7 +81,7 @@ def load_alignments_graph() -> Graph:
 
 
 def load_shapes_graph() -> Graph:
-    """Load every SHACL shapes file of ``ontology/shapes/`` into one graph."""
+    """Load every SHACL shapes file of ``graphkit/resources/ontology/shapes/`` into one graph."""
     return _parse(sorted(SHAPES_DIR.glob("*.ttl")))
 
 

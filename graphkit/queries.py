@@ -218,7 +218,7 @@ def queries_markdown(queries: list[NamedQuery] | None = None) -> str:
     out = [
         "# Named queries",
         "",
-        "Generated from the `#+` headers of `queries/*.rq` by `graphkit queries --markdown`; do not edit by hand.",
+        "Generated from the `#+` headers of `graphkit/resources/queries/*.rq` by `graphkit queries --markdown`; do not edit by hand.",
         "Run one with `graphkit query NAME [-p PARAM VALUE ...]`, from Python with",
         "`graphkit.queries.run_query(store, NAME, {PARAM: VALUE})`, or pick it on the page of `graphkit serve`.",
         "",

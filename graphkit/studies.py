@@ -3,7 +3,7 @@
 A notebook answers one research question in a few calls; the logic lives here, tested against
 the five source pages (``tests/test_studies.py``). Every function reads the graph through the
 public projections of :mod:`graphkit.network` (which read it through SPARQL), the named queries,
-or the queries in ``queries/studies/``, and returns plain data: pandas DataFrames, dicts of
+or the queries in ``graphkit/resources/queries/studies/``, and returns plain data: pandas DataFrames, dicts of
 networkx graphs, or a :class:`Passage`.
 
 Setting up (the first cell of every notebook)::
@@ -633,7 +633,7 @@ def public_bodies(store: "GraphStore") -> "pd.DataFrame":
     A public body is an organisation whose type is "public authority" or narrower (ministry,
     government department, prefecture, region, province, metropolitan city, municipality, health
     authority, public agency, social district) or an EU institution
-    (``queries/studies/public-bodies.rq``); universities and chambers of commerce are not counted.
+    (``graphkit/resources/queries/studies/public-bodies.rq``); universities and chambers of commerce are not counted.
     Columns: ``org``, ``label`` (acronym or name), ``name``, ``type``, ``part_of`` (the body it is
     a unit of: the Prefettura di Fermo of the Ministero dell'Interno), ``country``, ``project``,
     ``project_label``, ``funding`` (:func:`project_funding`), ``role`` (English label); sorted

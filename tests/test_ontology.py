@@ -1,4 +1,4 @@
-"""The ontology, its vocabularies, alignments and shapes (ontology/).
+"""The ontology, its vocabularies, alignments and shapes (graphkit/resources/ontology/).
 
 The HermiT runs take a second or two each; the OWL 2 DL profile check compiles a small Java
 program once per module (Java runs the checker from source).
