@@ -13,8 +13,7 @@ from pathlib import Path
 
 import click
 
-from graphkit import __version__
-from graphkit.build import DEFAULT_DATA, DEFAULT_ONTOLOGY, DEFAULT_OUT
+from graphkit import __version__, paths
 from graphkit.errors import EXIT_NONCONFORMING, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, GraphkitError
 
 __all__ = ["EXIT_OK", "EXIT_NONCONFORMING", "EXIT_USAGE", "EXIT_RUNTIME", "CommandRefused", "GraphkitGroup", "main"]
@@ -98,11 +97,23 @@ def main() -> None:
     """
 
 
+def _default_data() -> Path:
+    """``data/`` of the working folder, else a usage error naming --data (paths.data_dir)."""
+    try:
+        return paths.data_dir()
+    except paths.NoRecordsFolder as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+DATA_DEFAULT = "data/ of the working folder"
+
+
 def _paths(f):
-    f = click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
-                     show_default=True, help="Folder of curated records.")(f)
+    f = click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=_default_data,
+                     show_default=DATA_DEFAULT, help="Folder of curated records.")(f)
     f = click.option("--ontology", "ontology_dir", type=click.Path(file_okay=False, path_type=Path),
-                     default=DEFAULT_ONTOLOGY, show_default=True, help="Ontology folder (shapes, vocabularies).")(f)
+                     default=paths.ONTOLOGY_DIR, show_default="shipped with graphkit",
+                     help="Ontology folder (shapes, vocabularies).")(f)
     return f
 
 
@@ -124,7 +135,7 @@ def build_option(f=None, *, legacy_out: bool = True):
     if f is None:
         return functools.partial(build_option, legacy_out=legacy_out)
     option = click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
-                          default=DEFAULT_OUT, show_default=True, metavar="DIR",
+                          default=paths.build_dir, show_default="build/graph", metavar="DIR",
                           help="The build folder (written by `graphkit build`, read by the other commands).")
     if not legacy_out:
         return option(f)
@@ -187,14 +198,14 @@ def build(data_dir: Path, ontology_dir: Path, build_dir: Path, no_docs: bool, qu
                              "keep its on-disk store)", EXIT_USAGE)
     imports: list[Path] = []
     if with_imports:
-        from graphkit.imports import DEFAULT_IMPORTS, imported_graphs
+        from graphkit.imports import imported_graphs
 
         if add_data or is_streaming(data_dir):
             raise CommandRefused("build failed: --with-imports adds the imported graphs to the build of curated "
                                  "YAML records only, not to a streaming build", EXIT_USAGE)
-        imports = imported_graphs(imports_dir or DEFAULT_IMPORTS)
+        imports = imported_graphs(imports_dir or paths.imports_dir())
         if not imports:
-            raise CommandRefused(f"no imported dataset in {imports_dir or DEFAULT_IMPORTS}: run `graphkit import "
+            raise CommandRefused(f"no imported dataset in {imports_dir or paths.imports_dir()}: run `graphkit import "
                                  "eutf PATH` or `graphkit import crs PATH` first", EXIT_RUNTIME)
     progress = (lambda m: None) if quiet else (lambda m: click.echo(f"… {m}", err=True))
     summary = run_build(data_dir, build_dir, ontology_dir=ontology_dir, docs=not no_docs, progress=progress,
@@ -543,11 +554,11 @@ def map_cmd(projection, fund, year, start, end, roles, place, level, origins, se
 
     Example: graphkit map --fund FAMI --year 2017 --size-by betweenness --out build/maps/fami-2017.html
     """
-    from graphkit.maps import DEFAULT_MAPS, default_name, reduce_network, write_map
+    from graphkit.maps import default_name, reduce_network, write_map
 
     g = _projection(projection, fund, year, start, end, roles, place, level, origins, build_dir, endpoint,
                     default_graph, sources)
-    path = out_path or DEFAULT_MAPS / default_name(projection, g.graph.get("filters", {}))
+    path = out_path or paths.maps_dir() / default_name(projection, g.graph.get("filters", {}))
     if top or backbone:
         g = reduce_network(g, top=top, backbone=backbone)
         red = g.graph["reduced"]
@@ -594,7 +605,7 @@ def export_cmd(projection, fund, year, start, end, roles, place, level, origins,
 
     g = _projection(projection, fund, year, start, end, roles, place, level, origins, build_dir, endpoint,
                     default_graph, sources, detail)
-    path = out_path or DEFAULT_OUT.parent / "exports" / default_name(projection, g.graph.get("filters", {})).replace(
+    path = out_path or paths.exports_dir() / default_name(projection, g.graph.get("filters", {})).replace(
         ".html", f".{fmt}")
     for p in export(g, fmt, path, seed=seed, size_by=size_by):
         click.echo(f"wrote {p}")
@@ -618,8 +629,8 @@ def import_group() -> None:
 def _import_options(f):
     options = [
         click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path)),
-        click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
-                     show_default=True, help="Folder of curated records (seed registry, reference tables)."),
+        click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=_default_data,
+                     show_default=DATA_DEFAULT, help="Folder of curated records (seed registry, reference tables)."),
         click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="Folder the import is written to [default: build/imports/DATASET]."),
         click.option("--review", "review", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -708,15 +719,15 @@ def import_crs(institutions: Path | None, no_institutions: bool, **kwargs) -> No
 
 @import_group.command("evaluate")
 @click.argument("sample", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
-              show_default=True, help="Folder of curated records and external datasets.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=_default_data,
+              show_default=DATA_DEFAULT, help="Folder of curated records and external datasets.")
 @click.option("--review", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Review file whose decisions apply [default: data/resolution/review.csv].")
 @click.option("--no-review", is_flag=True, help="Measure the automatic resolution, without the review decisions.")
 def import_evaluate(sample: Path | None, data_dir: Path, review: Path | None, no_review: bool) -> None:
     """Measure entity resolution on a hand-checked sample: precision and recall, and every error.
 
-    SAMPLE defaults to tests/data/resolution-sample.csv (dataset, column, cell, expected names).
+    SAMPLE defaults to the sample shipped with graphkit (dataset, column, cell, expected names).
     Exit codes: 0 measured; 2 usage; 3 runtime error.
 
     Example: graphkit import evaluate --no-review
@@ -725,13 +736,13 @@ def import_evaluate(sample: Path | None, data_dir: Path, review: Path | None, no
 
     from graphkit.imports import DATASETS, default_path, evaluate_sample, resolve_datasets
 
-    sample = sample or Path(__file__).resolve().parent.parent / "tests" / "data" / "resolution-sample.csv"
+    sample = sample or paths.resolution_sample()
     if not sample.exists():
         raise CommandRefused(f"{sample} does not exist", EXIT_RUNTIME)
-    paths = {d: default_path(d, data_dir) for d in DATASETS if default_path(d, data_dir).is_file()}
+    files = {d: default_path(d, data_dir) for d in DATASETS if default_path(d, data_dir).is_file()}
     with tempfile.TemporaryDirectory() as tmp:
         rev = Path(tmp) / "none.csv" if no_review else review
-        prepared = resolve_datasets(paths, data_dir=data_dir, review=rev)
+        prepared = resolve_datasets(files, data_dir=data_dir, review=rev)
     for line in evaluate_sample(sample, prepared.resolution, data_dir).lines():
         click.echo(line)
 

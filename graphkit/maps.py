@@ -37,12 +37,11 @@ from typing import Any
 
 import networkx as nx
 
-from graphkit import style
+from graphkit import paths, style
 from graphkit.errors import EXIT_RUNTIME, GraphkitError
 from graphkit.metrics import compute
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-DEFAULT_MAPS = Path(__file__).resolve().parent.parent / "build" / "maps"
 MANIFEST = "maps.json"
 SIZE_METRICS = ("degree", "weighted-degree", "betweenness", "brokerage", "bridged-pairs")
 # Measured in headless Chromium on this machine (docs/networks.md): with physics off a map of
@@ -456,9 +455,10 @@ def write_map(g: nx.Graph, path: str | Path, *, title: str | None = None, size_b
     return path
 
 
-def write_index(maps_dir: str | Path = DEFAULT_MAPS) -> Path:
-    """Write ``index.html`` listing the maps of ``maps_dir`` (from its maps.json manifest)."""
-    maps_dir = Path(maps_dir)
+def write_index(maps_dir: str | Path | None = None) -> Path:
+    """Write ``index.html`` listing the maps of ``maps_dir`` (from its maps.json manifest;
+    default: ``build/maps`` of the working folder)."""
+    maps_dir = Path(maps_dir) if maps_dir is not None else paths.maps_dir()
     try:
         manifest = json.loads((maps_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):

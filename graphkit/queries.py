@@ -1,6 +1,6 @@
 """Named SPARQL queries: their headers, parameters bound as RDF terms, and their results.
 
-A named query is a ``.rq`` file in ``queries/`` that starts with a header of ``#+`` comments::
+A named query is a ``.rq`` file in ``graphkit/resources/queries/`` that starts with a header of ``#+`` comments::
 
     #+ summary: The participants of a project with their roles
     #+ description: ...
@@ -23,11 +23,12 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
+from graphkit import paths
 from graphkit.errors import EXIT_USAGE
 from graphkit.namespaces import PREFIXES, curie, name_key
 from graphkit.store import GraphStore, QueryError, SelectResult
 
-QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+QUERY_DIR = paths.QUERY_DIR
 PARAM_TYPES = ("iri", "string", "name", "date", "integer")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -208,7 +209,7 @@ def queries_markdown(queries: list[NamedQuery] | None = None) -> str:
     out = [
         "# Named queries",
         "",
-        "Generated from the `#+` headers of `queries/*.rq` by `graphkit queries --markdown`; do not edit by hand.",
+        "Generated from the `#+` headers of `graphkit/resources/queries/*.rq` by `graphkit queries --markdown`; do not edit by hand.",
         "Run one with `graphkit query NAME [-p PARAM VALUE ...]`, from Python with",
         "`graphkit.queries.run_query(store, NAME, {PARAM: VALUE})`, or pick it on the page of `graphkit serve`.",
         "",

@@ -19,7 +19,6 @@ from typing import Sequence
 
 
 from graphkit.store import EmbeddedStore
-from graphkit.build import DEFAULT_OUT
 from graphkit.store.sources import open_sources, source_of_graph, sources_in
 
 ITALIAN_NGO_TYPES = ("orgtype:ngo", "orgtype:ngo-network")
@@ -71,7 +70,7 @@ def italian_ngo_network(store: EmbeddedStore, *, neighbours: bool = True):
     return sub
 
 
-def write_ngo_map(path: Path | str, *, out_dir: Path | str = DEFAULT_OUT, sources: Sequence[str] | None = None,
+def write_ngo_map(path: Path | str, *, out_dir: Path | str | None = None, sources: Sequence[str] | None = None,
                   seed: int = 0, title: str | None = None) -> Path:
     """Write the map of the Italian NGOs' network across ``sources`` to ``path`` (an .html file)."""
     from graphkit.maps import write_map

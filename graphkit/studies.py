@@ -3,7 +3,7 @@
 A notebook answers one research question in a few calls; the logic lives here, tested against
 the five source pages (``tests/test_studies.py``). Every function reads the graph through the
 public projections of :mod:`graphkit.network` (which read it through SPARQL), the named queries,
-or the queries in ``queries/studies/``, and returns plain data: pandas DataFrames, dicts of
+or the queries in ``graphkit/resources/queries/studies/``, and returns plain data: pandas DataFrames, dicts of
 networkx graphs, or a :class:`Passage`.
 
 Setting up (the first cell of every notebook)::
@@ -37,7 +37,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from graphkit.build import DEFAULT_DATA, DEFAULT_OUT, ROOT
+from graphkit import paths
 from graphkit.queries import QUERY_DIR, list_queries, plain_rows, run_query
 
 if TYPE_CHECKING:  # pandas and networkx are imported where they are used
@@ -49,7 +49,9 @@ if TYPE_CHECKING:  # pandas and networkx are imported where they are used
 STUDY_QUERY_DIR = QUERY_DIR / "studies"
 BUILD_ENV = "GRAPHKIT_BUILD"            # where the notebooks read the build (default build/graph)
 OUTPUT_ENV = "GRAPHKIT_NOTEBOOK_OUT"    # where they write figures and maps (default build/notebooks)
-DEFAULT_OUTPUT = ROOT / "build" / "notebooks"
+DATA_ENV = "GRAPHKIT_DATA"              # where they read the records (default data/)
+# The defaults are those of the project folder: the working folder, or the nearest of its parents
+# with a data/ folder (Jupyter runs a notebook in its own folder, notebooks/ of the project).
 # The first tier of regional government is NUTS 2 in most countries (Italian regioni, Spanish
 # comunidades autónomas) but NUTS 1 in France since 2016 (the 13 régions), Germany (Länder) and
 # Belgium (regions). Countries are ISO 3166 alpha-3 codes.
@@ -62,18 +64,28 @@ FUNDING_ROLES = ("funder", "co-funder")
 # ---------------------------------------------------------------------------------------- setting up
 
 def study_build_dir(build_dir: Path | str | None = None) -> Path:
-    """The build the notebooks read: ``build_dir``, else ``$GRAPHKIT_BUILD``, else ``build/graph``."""
+    """The build the notebooks read: ``build_dir``, else ``$GRAPHKIT_BUILD``, else ``build/graph``
+    of the project folder (the working folder or the nearest parent with ``data/``)."""
     if build_dir is not None:
         return Path(build_dir)
     env = os.environ.get(BUILD_ENV)
-    return Path(env) if env else DEFAULT_OUT
+    return Path(env) if env else paths.build_dir(parents=True)
+
+
+def study_data_dir(data_dir: Path | str | None = None) -> Path:
+    """The records the notebooks read: ``data_dir``, else ``$GRAPHKIT_DATA``, else ``data/`` of
+    the working folder or of the nearest parent that has one (an error naming --data if none)."""
+    if data_dir is not None:
+        return Path(data_dir)
+    env = os.environ.get(DATA_ENV)
+    return Path(env) if env else paths.data_dir(parents=True)
 
 
 def output_dir(build_dir: Path | str | None = None) -> Path:
     """Where a notebook writes its figures and maps: ``build_dir``, else ``$GRAPHKIT_NOTEBOOK_OUT``,
-    else ``build/notebooks`` (created)."""
+    else ``build/notebooks`` of the project folder (created)."""
     env = os.environ.get(OUTPUT_ENV)
-    out = Path(build_dir) if build_dir is not None else (Path(env) if env else DEFAULT_OUTPUT)
+    out = Path(build_dir) if build_dir is not None else (Path(env) if env else paths.notebooks_dir(parents=True))
     out.mkdir(parents=True, exist_ok=True)
     return out
 
@@ -92,7 +104,7 @@ def study_store(build_dir: Path | str | None = None, *, build_if_missing: bool =
     if not (out / DATASET_NQUADS).exists():
         if not build_if_missing:
             raise FileNotFoundError(f"{out / DATASET_NQUADS} does not exist: run `graphkit build` first")
-        build(DEFAULT_DATA, out)
+        build(study_data_dir(), out)
     return open_sources(out, [SEEDS])
 
 
@@ -254,12 +266,14 @@ class Passage:
 
 
 def source_passage(store: "GraphStore", source: str, quote: str, *, context: int = 1,
-                   data_dir: Path | str = DEFAULT_DATA) -> Passage:
+                   data_dir: Path | str | None = None) -> Passage:
     """Follow a quote back to its source: the lines of the source document that hold it.
 
     White space is compared collapsed, as the record loader does when it checks that every quote
     occurs in its source. ``source`` is the source document (``source:impra`` or its IRI), as the
     named query ``organisation-evidence`` returns it.
+
+    The source's text is read from ``data_dir`` (default: :func:`study_data_dir`).
 
     Raises:
         LookupError: the store has no such source document, or the quote is not in its text.
@@ -270,7 +284,7 @@ def source_passage(store: "GraphStore", source: str, quote: str, *, context: int
     if not rows:
         raise LookupError(f"no source document {source!r} in the store")
     doc = rows[0]
-    lines = [normalise_space(x) for x in (Path(data_dir) / "sources" / doc["file"]).read_text(
+    lines = [normalise_space(x) for x in (study_data_dir(data_dir) / "sources" / doc["file"]).read_text(
         encoding="utf-8").splitlines()]
     # the non-empty lines joined by one space, with the offset where each starts
     starts: list[tuple[int, int]] = []
@@ -619,7 +633,7 @@ def public_bodies(store: "GraphStore") -> "pd.DataFrame":
     A public body is an organisation whose type is "public authority" or narrower (ministry,
     government department, prefecture, region, province, metropolitan city, municipality, health
     authority, public agency, social district) or an EU institution
-    (``queries/studies/public-bodies.rq``); universities and chambers of commerce are not counted.
+    (``graphkit/resources/queries/studies/public-bodies.rq``); universities and chambers of commerce are not counted.
     Columns: ``org``, ``label`` (acronym or name), ``name``, ``type``, ``part_of`` (the body it is
     a unit of: the Prefettura di Fermo of the Ministero dell'Interno), ``country``, ``project``,
     ``project_label``, ``funding`` (:func:`project_funding`), ``role`` (English label); sorted

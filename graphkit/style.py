@@ -13,7 +13,7 @@ from typing import Any, Hashable, Iterable
 
 import networkx as nx
 
-# Organisation types (ontology/vocabularies/organisation-types.ttl), grouped by family: NGOs in
+# Organisation types (graphkit/resources/ontology/vocabularies/organisation-types.ttl), grouped by family: NGOs in
 # blues, migrant and other associations in reds, public bodies in oranges (state) and golds
 # (local), knowledge in cyans, economy in greens and browns.
 TYPE_COLOURS: dict[str, str] = {

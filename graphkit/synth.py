@@ -42,6 +42,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any, Iterator
 
+from graphkit import paths
 from graphkit.records.reference import load_reference
 
 FORMATS = ("jsonl", "yaml")
@@ -122,7 +123,7 @@ class _Generator:
         self.n = n_projects
         self.seed = seed
         self.rng = random.Random(seed)
-        ref = load_reference((Path(__file__).resolve().parent.parent / "data" / "reference").resolve())
+        ref = load_reference(paths.reference_dir())
         self.ref = ref
         # Real NUTS 2 and 3 codes valid in 2021 (and mostly 2016), by country; Italian municipalities.
         self.nuts_by_country: dict[str, list[str]] = {}

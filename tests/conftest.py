@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -12,17 +13,28 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graphkit.build import DEFAULT_DATA, build
+from graphkit.build import build
 from graphkit.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"       # the curated records (the reference tables ship with the package)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def in_repository():
+    """Run every test in the repository's root, the working folder whose data/ and build/ the
+    defaults name (graphkit.paths), wherever pytest was started."""
+    before = Path.cwd()
+    os.chdir(ROOT)
+    yield
+    os.chdir(before)
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The real records built into a temporary folder (with the ontology docs)."""
     out = tmp_path_factory.mktemp("build") / "graph"
-    build(DEFAULT_DATA, out)
+    build(DATA, out)
     return out
 
 
@@ -33,10 +45,9 @@ def store(built) -> EmbeddedStore:
 
 @pytest.fixture()
 def data_copy(tmp_path) -> Path:
-    """A private copy of the data folder that a test may break (reference tables linked, not copied)."""
+    """A private copy of the data folder that a test may break."""
     dst = tmp_path / "data"
-    shutil.copytree(DEFAULT_DATA, dst, ignore=shutil.ignore_patterns("reference"))
-    (dst / "reference").symlink_to(DEFAULT_DATA / "reference")
+    shutil.copytree(DATA, dst)
     return dst
 
 

@@ -9,7 +9,8 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from graphkit.build import DEFAULT_DATA, DEFAULT_ONTOLOGY, BuildFailed, build, merged_graph, shacl_validate
+from conftest import DATA
+from graphkit.build import DEFAULT_ONTOLOGY, BuildFailed, build, merged_graph, shacl_validate
 from graphkit.namespaces import GRAPH, MCN, ORGANISATION, PROJECT, ROLE, SOURCE
 from graphkit.rdf.mapping import records_to_dataset
 from graphkit.records import load_records
@@ -76,14 +77,14 @@ def test_shacl_violation_fails_the_build_and_writes_nothing(tmp_path):
         """, encoding="utf-8")
     out = tmp_path / "out" / "graph"
     with pytest.raises(BuildFailed) as exc:
-        build(DEFAULT_DATA, out, ontology_dir=onto, docs=False)
+        build(DATA, out, ontology_dir=onto, docs=False)
     assert exc.value.shacl.violations == [
         f"project:{p}: mcn:cup: a CUP is required" for p in ["discorsi", "ipocad-azione-4", "khouribga", "somicis"]]
     assert not out.parent.exists() or list(out.parent.iterdir()) == []
 
 
 def test_shacl_catches_a_participation_without_evidence():
-    recs = load_records(DEFAULT_DATA)
+    recs = load_records(DATA)
     ds = records_to_dataset(recs, DEFAULT_ONTOLOGY)
     part = URIRef("https://w3id.org/graphkit/id/participation/impra--cisv--partner")
     g = ds.graph(GRAPH["source/impra"])

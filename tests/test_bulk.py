@@ -12,7 +12,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from graphkit.build import DEFAULT_DATA, DEFAULT_ONTOLOGY, build
+from conftest import DATA
+from graphkit.build import DEFAULT_ONTOLOGY, build
 from graphkit.cli import main
 from graphkit.queries import list_queries, plain_rows, run_query
 from graphkit.rdf.mapping import records_to_dataset, records_to_nquads as map_all
@@ -72,7 +73,7 @@ def test_synth_shape_at_a_thousand_projects(tmp_path):
 # ------------------------------------------------------------------------------ same RDF both ways
 
 def test_streaming_mapping_equals_rdflib_mapping_on_the_seeds():
-    recs = load_records(DEFAULT_DATA)
+    recs = load_records(DATA)
     assert quads("".join(map_all(recs, DEFAULT_ONTOLOGY))) == rdflib_quads(recs)
 
 
@@ -149,7 +150,7 @@ def test_synthetic_names_beside_the_seeds_must_not_collide(tmp_path):
     orgs[3]["aliases"] = ["Cicsene"]
     (folder / "organisations.jsonl").write_text("".join(json.dumps(o) + "\n" for o in orgs), encoding="utf-8")
     with pytest.raises(RecordsInvalid) as exc:
-        build(DEFAULT_DATA, tmp_path / "out", add_data=[folder], docs=False)
+        build(DATA, tmp_path / "out", add_data=[folder], docs=False)
     assert [str(p) for p in exc.value.problems] == [
         f"{folder}/organisations.jsonl: organisation syn-org-0000003: aliases: the name 'Cicsene' also names "
         "organisation 'cicsene': one name, one organisation"]
@@ -182,7 +183,7 @@ def _seed_rows(store, query) -> list[tuple]:
 def seeds_and_synth(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("mixed")
     synthesize(1000, 1, out_dir=root / "synth")
-    build(DEFAULT_DATA, root / "graph", add_data=[root / "synth"], docs=False, store="disk")
+    build(DATA, root / "graph", add_data=[root / "synth"], docs=False, store="disk")
     return root / "graph"
 
 
@@ -249,7 +250,7 @@ def test_rewritten_violation_checks_still_fire(built):
             {"name": "Cicsene", "org1": "organisation:cicsene", "org2": "organisation:cisv"}],
     }
     # the build runs them side by side in threads: the same rows, each under its own check
-    from graphkit.streambuild import violation_checks
+    from graphkit.build.streaming import violation_checks
 
     assert {k: sorted(v) for k, v in violation_checks(broken.store).items()} == {
         "organisation-name-collision-violation": [
@@ -287,7 +288,7 @@ def test_weights_only_projection_equals_the_full_one_on_a_thousand_projects(seed
 
 
 def test_no_store_checks_skips_only_the_whole_store_checks(tmp_path, monkeypatch):
-    import graphkit.streambuild as sb
+    import graphkit.build.streaming as sb
     from graphkit.build import BuildFailed
 
     synthesize(10, 4, out_dir=tmp_path / "s")
@@ -326,7 +327,7 @@ def test_the_store_is_compacted_while_the_checks_run(tmp_path, monkeypatch):
     # the loaders leave overlapping files; the build compacts them (Store.optimize) before anyone
     # queries the store (1M projects: a hub's look-up 72 s -> 12 s), and runs the whole-store
     # checks on the other core meanwhile
-    import graphkit.streambuild as sb
+    import graphkit.build.streaming as sb
 
     synthesize(10, 5, out_dir=tmp_path / "s")
     calls: list[str] = []
@@ -360,7 +361,7 @@ def test_the_store_is_compacted_while_the_checks_run(tmp_path, monkeypatch):
 def test_a_failing_compaction_leaves_nothing_behind(tmp_path, monkeypatch):
     import pyoxigraph as ox
 
-    import graphkit.streambuild as sb
+    import graphkit.build.streaming as sb
 
     synthesize(10, 5, out_dir=tmp_path / "s")
     checked = []
@@ -394,7 +395,7 @@ def test_a_failing_compaction_leaves_nothing_behind(tmp_path, monkeypatch):
 def test_parts_loaded_side_by_side_give_the_store_the_whole_file(tmp_path, monkeypatch):
     # the build hands parts of the N-Quads to LOADERS threads; with parts of 64 KiB, 30 projects
     # make dozens of them: the store must hold exactly the quads of dataset.nq
-    import graphkit.streambuild as sb
+    import graphkit.build.streaming as sb
 
     monkeypatch.setattr(sb, "_PART_BYTES", 64 << 10)
     monkeypatch.setattr(sb, "_LINES", 200)
@@ -418,7 +419,7 @@ def test_parts_loaded_side_by_side_give_the_store_the_whole_file(tmp_path, monke
 
 
 def test_a_failing_loader_leaves_nothing_behind(tmp_path, monkeypatch):
-    import graphkit.streambuild as sb
+    import graphkit.build.streaming as sb
 
     monkeypatch.setattr(sb, "_PART_BYTES", 64 << 10)
     monkeypatch.setattr(sb, "_LINES", 200)

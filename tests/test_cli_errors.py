@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from graphkit import cli
-from graphkit.build import DEFAULT_DATA, DEFAULT_ONTOLOGY, validate
+from conftest import DATA
+from graphkit.build import DEFAULT_ONTOLOGY, validate
 from graphkit.cli import DEPRECATED_OUT, main
 from graphkit.errors import EXIT_NONCONFORMING, EXIT_RUNTIME, EXIT_USAGE, GraphkitError
 from graphkit.namespaces import PREFIXES
@@ -77,7 +78,7 @@ def test_a_library_error_in_a_real_command(tmp_path):
 
 def test_validate_prints_the_library_result_lines():
     res = CliRunner().invoke(main, ["validate"])
-    result = validate(DEFAULT_DATA, DEFAULT_ONTOLOGY)
+    result = validate(DATA, DEFAULT_ONTOLOGY)
     assert res.exit_code == (0 if result.conforms else 1)
     assert res.stdout.splitlines() == result.lines()
     assert res.stdout.splitlines()[-1] == "conforms: yes (0 violations, 34 warnings)"

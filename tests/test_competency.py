@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import DATA
 from graphkit.queries import list_queries, plain_rows, run_query
 
 
@@ -266,13 +267,12 @@ def test_evidence_of_each_participation(store):
 def test_every_evidence_quote_occurs_in_its_source(store):
     from pathlib import Path
 
-    from graphkit.build import DEFAULT_DATA
     from graphkit.records import normalise_space
 
     res = store.select("""SELECT ?file ?quote WHERE {
         ?e a mcn:Evidence ; mcn:quote ?quote ; prov:wasDerivedFrom ?s . ?s mcn:fileName ?file }""")
-    assert {f.value for f, _ in res.rows} == {p.name for p in Path(DEFAULT_DATA, "sources").glob("*.txt")}
-    texts = {p.name: normalise_space(p.read_text(encoding="utf-8")) for p in Path(DEFAULT_DATA, "sources").glob("*.txt")}
+    assert {f.value for f, _ in res.rows} == {p.name for p in Path(DATA, "sources").glob("*.txt")}
+    texts = {p.name: normalise_space(p.read_text(encoding="utf-8")) for p in Path(DATA, "sources").glob("*.txt")}
     missing = [(f.value, q.value) for f, q in res.rows if q.value not in texts[f.value]]
     assert missing == []
 

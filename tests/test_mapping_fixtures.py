@@ -16,7 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graphkit.build import DEFAULT_DATA, build
+from conftest import DATA
+from graphkit.build import build
 from graphkit.imports import import_dataset
 from graphkit.synth import synthesize
 
@@ -41,18 +42,18 @@ def assert_same(built: Path, fixture: str) -> None:
 
 
 def test_curated_records_give_the_same_dataset(tmp_path):
-    build(DEFAULT_DATA, tmp_path / "graph", docs=False)
+    build(DATA, tmp_path / "graph", docs=False)
     assert_same(tmp_path / "graph" / "dataset.nq", "curated.nq.gz")
 
 
 def test_records_with_both_imports_give_the_same_dataset(tmp_path):
-    review = DEFAULT_DATA / "resolution" / "review.csv"
+    review = DATA / "resolution" / "review.csv"
     graphs = []
     for name in ("eutf", "crs"):
-        import_dataset(name, data_dir=DEFAULT_DATA, out_dir=tmp_path / "imports" / name, review=review,
+        import_dataset(name, data_dir=DATA, out_dir=tmp_path / "imports" / name, review=review,
                        update_review=False)
         graphs.append(tmp_path / "imports" / name / "graph.nq")
-    build(DEFAULT_DATA, tmp_path / "graph", docs=False, imports=graphs)
+    build(DATA, tmp_path / "graph", docs=False, imports=graphs)
     assert_same(tmp_path / "graph" / "dataset.nq", "with-imports.nq.gz")
 
 

@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphkit.browser import BrowserError, Chromium
-from graphkit.build import DEFAULT_DATA, build
+from graphkit.build import build
 from graphkit.cli import main
 from graphkit.maps import LARGE_GRAPH_EDGES, PHYSICS_MAX_NODES, MapHTML, map_data, render_map, write_map
 from graphkit.network import Filters, organisation_network, project, resolve_filters
@@ -64,7 +64,6 @@ def hostile_store(tmp_path_factory) -> EmbeddedStore:
     root = tmp_path_factory.mktemp("hostile")
     data = root / "data"
     shutil.copytree(FIXTURE, data)
-    (data / "reference").symlink_to(DEFAULT_DATA / "reference")
     build(data, root / "graph", docs=False)
     return EmbeddedStore.from_build(root / "graph")
 

@@ -55,6 +55,7 @@ def test_notebook_runs_from_a_clean_kernel(path, built, kernels, tmp_path, monke
     monkeypatch.setenv("JUPYTER_PATH", str(kernels))
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
     monkeypatch.setenv(studies.BUILD_ENV, str(built))
+    monkeypatch.setenv(studies.DATA_ENV, str(ROOT / "data"))   # the kernel runs in tmp_path
     monkeypatch.setenv(studies.OUTPUT_ENV, str(tmp_path / "out"))
     work = tmp_path / path.name                       # run a copy: the committed file stays clean
     work.write_bytes(path.read_bytes())

@@ -1,4 +1,4 @@
-"""The ontology, its vocabularies, alignments and shapes (ontology/).
+"""The ontology, its vocabularies, alignments and shapes (graphkit/resources/ontology/).
 
 The HermiT runs take a second or two each; the OWL 2 DL profile check compiles a small Java
 program once per module (Java runs the checker from source).
@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS
 
-from graphkit import ontology
+from graphkit.build import ontology
 from graphkit.namespaces import MCN, ORG, ROLE, VOCAB
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graphkit.build import DEFAULT_DATA, build
+from graphkit.build import build
 from graphkit.cli import main
 from graphkit.records import Problem, RecordsInvalid, load_records
 
@@ -77,7 +77,6 @@ def write_data(root: Path, overrides: dict[str, str] | None = None) -> Path:
     (data / "projects").mkdir(parents=True)
     (data / "sources").mkdir()
     (data / "sources" / "prova.txt").write_text(SOURCE_TEXT, encoding="utf-8")
-    (data / "reference").symlink_to(DEFAULT_DATA / "reference")
     for name, text in {**FILES, **(overrides or {})}.items():
         (data / name).write_text(text, encoding="utf-8")
     return data

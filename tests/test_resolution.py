@@ -1,6 +1,6 @@
 """Entity resolution across the seeds and the external datasets (graphkit.resolve).
 
-The hand-checked sample (tests/data/resolution-sample.csv) holds 182 cells of the two datasets,
+The hand-checked sample (graphkit/resources/resolution-sample.csv, shipped with the package) holds 182 cells of the two datasets,
 228 organisation names: every cell naming a seed organisation or a near miss of one (ISCOS, ANOLF,
 RETE, ACLI, ENGIM, Comune/Regione/Provincia/Università of another place), groups of spellings of
 the same organisation within and across the datasets, multi-organisation cells, names with commas,
@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from graphkit import paths
 from graphkit.imports import DATASETS, default_path, evaluate_sample, place_words, resolve_datasets, DEMONYMS
 from graphkit.resolve import (
     Analyser, Mention, Resolver, ReviewRow, Vocabulary, abbreviates, compare, is_placeholder, split_cell,
 )
 
-SAMPLE = Path(__file__).parent / "data" / "resolution-sample.csv"
+SAMPLE = paths.RESOLUTION_SAMPLE
 # The thresholds the resolution must meet on the sample (docs/external-sources.md gives the numbers).
 AUTOMATIC = {"pairwise_precision": 0.98, "pairwise_recall": 0.93, "seed_precision": 0.98, "seed_recall": 0.90}
 REVIEWED = {"pairwise_precision": 0.98, "pairwise_recall": 0.98, "seed_precision": 1.0, "seed_recall": 1.0}
@@ -39,7 +40,7 @@ def reviewed():
 
 @pytest.fixture(scope="module")
 def analyser() -> Analyser:
-    places, sigla = place_words(Path(__file__).resolve().parent.parent / "data" / "reference")
+    places, sigla = place_words(paths.REFERENCE_DIR)
     vocabulary = Vocabulary()
     vocabulary.add(["COMITATO DI COLLABORAZIONE MEDICA", "Comitato Collaborazione Medica", "cooperazione sviluppo",
                     "cooperazione", "sviluppo"])

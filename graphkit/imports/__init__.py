@@ -33,6 +33,7 @@ from typing import Any, Callable
 
 import yaml
 
+from graphkit import paths as where   # the name ``paths`` is a dict of dataset files below
 from graphkit.imports import crs, eutf
 from graphkit.folders import swap_into_place, temporary_beside
 from graphkit.imports.base import DatasetError, ImportReport, sha256
@@ -42,9 +43,6 @@ from graphkit.resolve import (
     Analyser, Mention, Resolution, Resolver, ReviewError, Vocabulary, raw_tokens, read_review, write_review,
 )
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_DATA = ROOT / "data"
-DEFAULT_IMPORTS = ROOT / "build" / "imports"
 DATASETS: dict[str, ModuleType] = {"eutf": eutf, "crs": crs}
 GRAPH_FILE = "graph.nq"
 REPORT_JSON = "report.json"
@@ -55,13 +53,15 @@ __all__ = ["DATASETS", "DatasetError", "ImportReport", "ReviewError", "import_da
            "default_path", "review_file", "imported_graphs"]
 
 
-def default_path(dataset: str, data_dir: Path = DEFAULT_DATA) -> Path:
-    """The project's copy of a dataset's main file (``data/external/{dataset}/...``)."""
-    return Path(data_dir) / "external" / dataset / DATASETS[dataset].FILE
+def default_path(dataset: str, data_dir: Path | None = None) -> Path:
+    """The project's copy of a dataset's main file (``data/external/{dataset}/...``; ``data_dir``
+    defaults to ``data/`` of the working folder)."""
+    return where.data_dir(data_dir) / "external" / dataset / DATASETS[dataset].FILE
 
 
-def review_file(data_dir: Path = DEFAULT_DATA) -> Path:
-    return Path(data_dir) / "resolution" / "review.csv"
+def review_file(data_dir: Path | None = None) -> Path:
+    """The review file of candidate matches: ``data/resolution/review.csv``."""
+    return where.data_dir(data_dir) / "resolution" / "review.csv"
 
 
 def seed_organisations(data_dir: Path) -> list[dict[str, Any]]:
@@ -154,10 +154,10 @@ class Prepared:
     seed_labels: set[str]
 
 
-def resolve_datasets(paths: dict[str, Path], *, data_dir: Path = DEFAULT_DATA, review: Path | None = None,
+def resolve_datasets(paths: dict[str, Path], *, data_dir: Path | None = None, review: Path | None = None,
                      options: dict[str, dict[str, Any]] | None = None) -> Prepared:
     """Resolve the organisation names of the given datasets together (with the review decisions)."""
-    data_dir = Path(data_dir)
+    data_dir = where.data_dir(data_dir)
     seeds = seed_organisations(data_dir)
     mentions: list[Mention] = []
     for name, path in paths.items():
@@ -166,7 +166,7 @@ def resolve_datasets(paths: dict[str, Path], *, data_dir: Path = DEFAULT_DATA, r
     vocabulary.add(m.name for m in mentions)
     vocabulary.add(o["name"] for o in seeds)
     vocabulary.add(a for o in seeds for a in (o.get("aliases") or []))
-    places, sigla = place_words((data_dir / "reference").resolve())
+    places, sigla = place_words(where.reference_dir_of(data_dir))
     analyser = Analyser(vocabulary, places, sigla, DEMONYMS)
     decisions = read_review(review if review is not None else review_file(data_dir))
     resolution = Resolver(seeds, analyser, decisions).resolve(mentions)
@@ -174,7 +174,7 @@ def resolve_datasets(paths: dict[str, Path], *, data_dir: Path = DEFAULT_DATA, r
     return Prepared(resolution, mentions, labels)
 
 
-def import_dataset(dataset: str, path: Path | str | None = None, *, data_dir: Path | str = DEFAULT_DATA,
+def import_dataset(dataset: str, path: Path | str | None = None, *, data_dir: Path | str | None = None,
                    out_dir: Path | str | None = None, review: Path | str | None = None, encoding: str = "utf-8",
                    delimiter: str | None = None, update_review: bool = True,
                    progress: Callable[[str], None] | None = None, **options: Any) -> ImportReport:
@@ -201,9 +201,9 @@ def import_dataset(dataset: str, path: Path | str | None = None, *, data_dir: Pa
     spec = DATASETS[dataset]
     started = time.perf_counter()
     say = progress or (lambda _m: None)
-    data_dir = Path(data_dir)
+    data_dir = where.data_dir(data_dir)
     path = Path(path) if path is not None else default_path(dataset, data_dir)
-    out = Path(out_dir) if out_dir is not None else DEFAULT_IMPORTS / dataset
+    out = Path(out_dir) if out_dir is not None else where.imports_dir() / dataset
     review_path = Path(review) if review is not None else review_file(data_dir)
     # the file must look like the dataset before anything else happens
     from graphkit.imports.base import detect_delimiter
@@ -218,7 +218,7 @@ def import_dataset(dataset: str, path: Path | str | None = None, *, data_dir: Pa
     say(f"resolving organisations against the seed registry and across {', '.join(sorted(paths))}")
     prepared = resolve_datasets(paths, data_dir=data_dir, review=review_path, options=opts)
     resolution = prepared.resolution
-    tables = load_reference((data_dir / "reference").resolve())
+    tables = load_reference(where.reference_dir_of(data_dir))
     report = ImportReport(dataset=dataset, path=str(path), encoding=encoding)
     tmp = temporary_beside(out)
     try:
@@ -279,8 +279,10 @@ def _write_resolution(path: Path, names: Counter, resolution: Resolution) -> Non
                         f"organisation:{mt.unit_of}" if mt.unit_of else ""])
 
 
-def imported_graphs(imports_dir: Path = DEFAULT_IMPORTS) -> list[Path]:
-    """The ``graph.nq`` files of the imports written under ``imports_dir``, by dataset name."""
+def imported_graphs(imports_dir: Path | None = None) -> list[Path]:
+    """The ``graph.nq`` files of the imports written under ``imports_dir`` (default:
+    ``build/imports`` of the working folder), by dataset name."""
+    imports_dir = Path(imports_dir) if imports_dir is not None else where.imports_dir()
     return [imports_dir / name / GRAPH_FILE for name in DATASETS if (imports_dir / name / GRAPH_FILE).is_file()]
 
 
@@ -313,17 +315,18 @@ class Evaluation:
         ]
 
 
-def split_names_of(dataset: str, column: str, cell: str, data_dir: Path = DEFAULT_DATA) -> list[str]:
+def split_names_of(dataset: str, column: str, cell: str, data_dir: Path | None = None) -> list[str]:
     """The names a cell of a dataset column lists, as the importer splits them."""
     if dataset == "eutf":
+        data_dir = where.data_dir(data_dir)
         return eutf.split_names(cell, eutf.read_lexicon(eutf.lexicon_path(default_path("eutf", data_dir), data_dir)))
     if column == "channelreportedname":
         return crs.channel_names(cell)
     return [" ".join(cell.split())] if cell.strip() else []
 
 
-def evaluate_sample(sample: Path, resolution: Resolution, data_dir: Path = DEFAULT_DATA) -> Evaluation:
-    """Compare the resolution with a hand-checked sample (``tests/data/resolution-sample.csv``:
+def evaluate_sample(sample: Path, resolution: Resolution, data_dir: Path | None = None) -> Evaluation:
+    """Compare the resolution with a hand-checked sample (:func:`graphkit.paths.resolution_sample`:
     dataset, column, cell, expected names in order as ``organisation:{seed}``, ``={label}`` for an
     organisation outside the registry, ``-`` for a cell part that names no organisation)."""
     from graphkit.resolve import link_scores, pairwise_scores

@@ -5,7 +5,7 @@ Four projections, each a function of a store and :class:`Filters`:
 ``org`` (:func:`organisation_network`)
     Organisations; an edge joins two organisations that take part in the same selected project,
     weighted by the number of projects they share, with the projects and each side's roles.
-    The pair counts are aggregated in SPARQL (``queries/network/organisation-pairs.rq``), never
+    The pair counts are aggregated in SPARQL (``graphkit/resources/queries/network/organisation-pairs.rq``), never
     by networkx's bipartite projection (51 s against 1.3 s at 1M triples, DESIGN §10).
 ``bipartite`` (:func:`bipartite_network`)
     Organisations and projects; an edge joins an organisation to a project it takes part in,

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from graphkit import paths
 from graphkit.records.checks import cross_check
 from graphkit.records.reference import load_reference
 from graphkit.records.schema import (
@@ -123,14 +124,13 @@ def read_list(data_dir: Path, name: str, model: type[Model], kind: str, out: dic
 
 
 def default_reference_dir() -> Path:
-    """The reference tables shipped with graphkit (``data/reference``)."""
-    return (Path(__file__).resolve().parent.parent.parent / "data" / "reference").resolve()
+    """The reference tables shipped with graphkit (``graphkit/resources/reference``)."""
+    return paths.reference_dir()
 
 
 def reference_dir_of(data_dir: Path) -> Path:
     """``data_dir/reference`` when the folder has its own tables, else the shipped ones."""
-    own = Path(data_dir) / "reference"
-    return own.resolve() if own.is_dir() else default_reference_dir()
+    return paths.reference_dir_of(data_dir)
 
 
 def load_records(data_dir: Path | str, *, ontology_dir: Path | None = None) -> Records:

@@ -1,4 +1,4 @@
-"""Reference tables shipped under ``data/reference``: NUTS regions, countries, Italian municipalities.
+"""Reference tables shipped under ``graphkit/resources/reference``: NUTS regions, countries, Italian municipalities.
 
 The tables are third-party data (see each folder's SOURCE.txt). This module reads them once and
 answers look-ups; :func:`reference_triples` turns them into RDF for the reference graph.

@@ -1,4 +1,4 @@
-"""The SKOS vocabularies under ``ontology/vocabularies``: which concept ids each scheme allows.
+"""The SKOS vocabularies under ``graphkit/resources/ontology/vocabularies``: which concept ids each scheme allows.
 
 Records name concepts by slug (``role: lead``); the vocabulary files are the one place those
 slugs are defined, so validation reads them rather than keeping a second list in code.
@@ -12,9 +12,10 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
+from graphkit import paths
 from graphkit.namespaces import VOCAB
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"
+ONTOLOGY_DIR = paths.ONTOLOGY_DIR
 
 
 @lru_cache(maxsize=4)

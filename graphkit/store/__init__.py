@@ -12,12 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Sequence
 
-from graphkit.build import DEFAULT_OUT
 from graphkit.store.base import GraphStore, QueryError, SelectResult
 from graphkit.store.embedded import EmbeddedStore
 
 
-def open_store(endpoint: str | None = None, *, out_dir: Path | str = DEFAULT_OUT,
+def open_store(endpoint: str | None = None, *, out_dir: Path | str | None = None,
                sources: Sequence[str] | None = None, **options: Any) -> GraphStore:
     """The store a notebook or a command asks questions of, in one line.
 
@@ -29,7 +28,8 @@ def open_store(endpoint: str | None = None, *, out_dir: Path | str = DEFAULT_OUT
 
     Args:
         endpoint: URL of a SPARQL 1.1 query endpoint, or None for the build.
-        out_dir: The build folder (``graphkit build --build``).
+        out_dir: The build folder (``graphkit build --build``; default ``build/graph`` of the working
+            folder).
         sources: Keep only these sources of the build (``seeds``, ``eutf``, ``crs``); None or
             empty: all of them.
         **options: Options of :class:`graphkit.store.remote.RemoteStore` (``default_graph``, ...).

@@ -9,7 +9,8 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
-from graphkit.build import DATASET_NQUADS, DEFAULT_OUT
+from graphkit import paths
+from graphkit.paths import DATASET_NQUADS, STORE_DIR
 from graphkit.namespaces import PREFIXES
 from graphkit.store.base import QueryError, SelectResult
 
@@ -22,14 +23,16 @@ class EmbeddedStore:
         self.on_disk = path is not None
 
     @classmethod
-    def from_build(cls, out_dir: Path | str = DEFAULT_OUT, path: Path | str | None = None) -> "EmbeddedStore":
+    def from_build(cls, out_dir: Path | str | None = None, path: Path | str | None = None) -> "EmbeddedStore":
         """A store holding the dataset written by ``graphkit build`` into ``out_dir``.
 
         When the build wrote an on-disk store (``out_dir/store``, the streaming build of a large
         dataset) and no ``path`` is given, that store is opened read-only, without loading
         anything; otherwise the N-Quads are loaded (into memory, or into a store at ``path``).
+        ``out_dir`` defaults to ``build/graph`` of the working folder.
         """
-        disk = Path(out_dir) / "store"
+        out_dir = Path(out_dir) if out_dir is not None else paths.build_dir()
+        disk = out_dir / STORE_DIR
         if path is None and disk.is_dir():
             return cls.open_disk(disk)
         nq = Path(out_dir) / DATASET_NQUADS

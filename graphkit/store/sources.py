@@ -10,7 +10,8 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from graphkit.build import DATASET_NQUADS, DEFAULT_OUT
+from graphkit import paths
+from graphkit.paths import DATASET_NQUADS
 from graphkit.errors import EXIT_USAGE, GraphkitError
 from graphkit.namespaces import GRAPH
 from graphkit.store.embedded import EmbeddedStore
@@ -45,15 +46,18 @@ def sources_in(store: EmbeddedStore) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def open_sources(out_dir: Path | str = DEFAULT_OUT, sources: Iterable[str] | None = None) -> EmbeddedStore:
+def open_sources(out_dir: Path | str | None = None, sources: Iterable[str] | None = None) -> EmbeddedStore:
     """The build in ``out_dir`` with only the graphs of ``sources`` (``seeds``, ``eutf``, ``crs``;
     None keeps them all) and the registry, reference and ontology graphs.
 
     Raises:
         FileNotFoundError: there is no build in ``out_dir``.
         SourceError: a source is not in the build.
+
+    ``out_dir`` defaults to ``build/graph`` of the working folder.
     """
-    nq = Path(out_dir) / DATASET_NQUADS
+    out_dir = Path(out_dir) if out_dir is not None else paths.build_dir()
+    nq = out_dir / DATASET_NQUADS
     if not nq.exists():
         raise FileNotFoundError(f"{nq} does not exist: run `graphkit build` first")
     store = EmbeddedStore()

@@ -43,10 +43,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Sequence
 
-from graphkit.build import (
-    DATASET_NQUADS, SHACL_REPORT, SUMMARY, BuildFailed, Summary,
-    merged_graph, shacl_validate,
-)
+from graphkit.build.shacl import BuildFailed, merged_graph, shacl_validate
+from graphkit.build.summary import Summary
+from graphkit.paths import DATASET_NQUADS, SHACL_REPORT, STORE_DIR, SUMMARY
 from graphkit.records.bulk import count_lines, is_bulk_folder, iter_projects, read_registry, read_yaml_projects
 from graphkit.records.checks import Checker, check_raw_project, walk_quotes
 from graphkit.folders import swap_into_place, temporary_beside
@@ -56,7 +55,6 @@ from graphkit.records import Located, Problem, Records, RecordsInvalid, referenc
 from graphkit.records.reference import load_reference
 from graphkit.records.vocab import load_vocabularies
 
-STORE_DIR = "store"
 STORE_MODES = ("auto", "disk", "none")
 STORE_MIN_QUADS = 1_000_000     # "auto" keeps the on-disk store from this size on
 SHACL_SAMPLE = 100              # projects of each bulk file validated with pySHACL
@@ -483,7 +481,7 @@ def build_streaming(
                   "", "violations:", *shacl.violations, "", "warnings:", *shacl.warnings, "", "info:", *shacl.infos]
         (tmp / SHACL_REPORT).write_text("\n".join(report) + "\n", encoding="utf-8")
         if docs:
-            from graphkit.ontology import write_docs
+            from graphkit.build.ontology import write_docs
 
             write_docs(tmp)
         summary = Summary(projects=stats["projects"], organisations=len(recs.organisations),

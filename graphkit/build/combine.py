@@ -54,7 +54,7 @@ def add_imports(build_dir: Path, imports: Sequence[Path], graphs: dict[str, int]
     Returns a dict with ``projects``, ``organisations``, ``participations``, ``triples`` and
     ``graphs`` (triples per named graph, CURIE names), for the whole combined dataset.
     """
-    from graphkit.build import DATASET_NQUADS, DATASET_TRIG, MERGED_TURTLE
+    from graphkit.paths import DATASET_NQUADS, DATASET_TRIG, MERGED_TURTLE
 
     build_dir = Path(build_dir)
     store = ox.Store()

@@ -1,6 +1,6 @@
 """The graphkit ontology: load it, its vocabularies and shapes, document it, check it.
 
-The ontology lives in the repository's ``ontology/`` folder (see ``ontology/README.md``):
+The ontology ships with the package in ``graphkit/resources/ontology/`` (see its ``README.md``):
 ``mcn.ttl`` (the one edited OWL source), ``vocabularies/*.ttl`` (SKOS), ``alignments.ttl``
 (mappings to other vocabularies) and ``shapes/*.ttl`` (SHACL).
 
@@ -24,6 +24,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
+from graphkit import paths
 from graphkit.namespaces import MCN
 
 __all__ = [
@@ -40,8 +41,8 @@ __all__ = [
     "write_docs",
 ]
 
-ONTOLOGY_DIR: Path = Path(__file__).resolve().parent.parent / "ontology"
-"""The repository's ontology folder (the package is used from a source checkout)."""
+ONTOLOGY_DIR: Path = paths.ONTOLOGY_DIR
+"""The ontology folder shipped with the package (``graphkit/resources/ontology``)."""
 
 ONTOLOGY_FILE: Path = ONTOLOGY_DIR / "mcn.ttl"
 VOCABULARY_DIR: Path = ONTOLOGY_DIR / "vocabularies"
@@ -80,7 +81,7 @@ def load_alignments_graph() -> Graph:
 
 
 def load_shapes_graph() -> Graph:
-    """Load every SHACL shapes file of ``ontology/shapes/`` into one graph."""
+    """Load every SHACL shapes file of ``graphkit/resources/ontology/shapes/`` into one graph."""
     return _parse(sorted(SHAPES_DIR.glob("*.ttl")))
 
 
