@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
 from graphkit.namespaces import (
     AMOUNT_KIND, COUNTRY, CURRENCY, GRAPH, MCN, ORG, ORGANISATION, ORGTYPE, PARTICIPATION, PLACE, PROJECT,
@@ -25,8 +25,7 @@ from graphkit.rdf.terms import (
     GENERATED_AT, HAS_TOP, IN_SCHEME, LABEL, LICENSE, NOTATION, PAGE, PREF, PROV_ENTITY, RIGHTS, SCHEME, TITLE, TOP_OF, XSD_DATETIME, XSD_DECIMAL, XSD_GYEAR, Term, day, decimal_text, evidence_iri, iri, lit, typed,
 )
 
-if TYPE_CHECKING:   # the importers' types, above this layer: annotations only
-    from graphkit.imports.base import ImportReport
+if TYPE_CHECKING:   # the resolver's types: annotations only
     from graphkit.resolve import Match, Resolution
 
 EDITORIAL = EDNOTE
@@ -35,6 +34,13 @@ EDITORIAL = EDNOTE
 def _node(term) -> Term:
     """An IRI of one of our namespaces as a term."""
     return f"<{term}>"
+
+
+class Notes(Protocol):
+    """Where the mapper reports what it did not map (the importer's ``ImportReport``)."""
+
+    def note(self, what: str, example: str = "") -> None:
+        """Count one thing worth reporting, with an example."""
 
 
 def m(term: str) -> Term:
@@ -130,7 +136,7 @@ class DatasetMapper(Emitter):
     info: DatasetInfo
     writer: QuadWriter
     resolution: Resolution
-    report: ImportReport
+    report: Notes
     kinds: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     spellings: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     projects: set[str] = field(default_factory=set)
