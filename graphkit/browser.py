@@ -88,6 +88,14 @@ class Chromium:
     # ------------------------------------------------------------------ process
 
     def start(self) -> "Chromium":
+        """Launch Chromium with a fresh profile and open one page; return ``self``.
+
+        The DevTools protocol runs over pipes (Chromium reads commands on fd 3 and answers on fd 4);
+        the page gets the window size and, with ``offline``, no network.
+
+        Raises:
+            BrowserError: Chromium cannot be started or does not answer in time.
+        """
         self._profile = tempfile.mkdtemp(prefix="graphkit-chromium-")
         cmd_r, cmd_w = os.pipe()     # we write commands, Chromium reads them on fd 3
         out_r, out_w = os.pipe()     # Chromium writes on fd 4, we read
@@ -123,6 +131,10 @@ class Chromium:
         return self
 
     def close(self) -> None:
+        """Close the browser (asking first, killing it if it does not exit) and remove its profile.
+
+        Does nothing if the browser is not running.
+        """
         if self._proc is None:
             return
         try:
@@ -269,9 +281,11 @@ class Chromium:
         return res.get("result", {}).get("value")
 
     def mouse_move(self, x: float, y: float) -> None:
+        """Move the mouse to the viewport point (``x``, ``y``), in CSS pixels."""
         self.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
 
     def click(self, x: float, y: float) -> None:
+        """Click the left mouse button once at the viewport point (``x``, ``y``), in CSS pixels."""
         for kind in ("mousePressed", "mouseReleased"):
             self.send("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
 

@@ -37,6 +37,8 @@ _PARAM_LINE = re.compile(r"^-\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>
 
 @dataclass(frozen=True)
 class Param:
+    """A parameter of a named query: its variable name, its type (one of ``PARAM_TYPES``) and its doc."""
+
     name: str
     type: str
     doc: str = ""
@@ -44,6 +46,9 @@ class Param:
 
 @dataclass
 class NamedQuery:
+    """A named query: its name, its whole text, the summary, description, parameters and returned
+    columns of its ``#+`` header, and the file it was read from."""
+
     name: str
     text: str
     summary: str = ""

@@ -27,6 +27,9 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 @dataclass(frozen=True)
 class Format:
+    """A result format: its name, the media type answers carry, the Accept media types that select it,
+    the kind of result it writes (``results`` or ``rdf``) and its W3C format IRI."""
+
     name: str
     media_type: str  # what the response says
     accepts: tuple[str, ...]  # media types of an Accept header that select it
@@ -198,6 +201,8 @@ def _tsv_value(t: Any) -> str:
 
 @dataclass
 class Written:
+    """A serialised answer: the body, its media type, the rows (or triples) written and whether there were more."""
+
     body: bytes
     media_type: str
     rows: int

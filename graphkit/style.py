@@ -81,10 +81,12 @@ def node_colour(data: dict[str, Any]) -> str:
 
 
 def node_shape(data: dict[str, Any]) -> str:
+    """The vis.js shape of a node by its kind: ``square`` for a project, ``triangle`` for a place, else ``dot``."""
     return SHAPES.get(data.get("kind") or "", "dot")
 
 
 def hex_to_rgb(colour: str) -> tuple[int, int, int]:
+    """The red, green and blue values (0-255) of a colour written ``#rrggbb``."""
     c = colour.lstrip("#")
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
 

@@ -106,6 +106,7 @@ class SynthSummary:
     out_dir: str
 
     def lines(self) -> list[str]:
+        """The summary as printed lines, one ``name  value`` line per field."""
         return [f"{k:<15} {v}" for k, v in asdict(self).items()]
 
 

@@ -303,6 +303,8 @@ class Evaluation:
     errors: list[str]
 
     def lines(self) -> list[str]:
+        """The evaluation as printed lines: cells split right, placeholders recognised, precision and
+        recall over pairs of mentions and over links to the seed registry, then every error."""
         p, s = self.pairwise, self.seed_links
         return [
             f"cells {self.cells}, names {self.mentions}; cells split right {self.split_correct}/{self.cells}; "

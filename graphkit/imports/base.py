@@ -86,6 +86,7 @@ class ImportReport:
     output: str = ""
 
     def skip(self, row: Row, reason: str, detail: str = "") -> None:
+        """Count ``row`` as skipped for ``reason`` and keep its record and line number with ``detail``."""
         self.rows_skipped += 1
         self.skip_reasons[reason] += 1
         self.skipped.append({"record": row.number, "line": row.line, "reason": reason, "detail": detail})
@@ -100,9 +101,12 @@ class ImportReport:
 
     @property
     def reconciled(self) -> bool:
+        """Whether every row read was either imported or skipped."""
         return self.rows_read == self.rows_imported + self.rows_skipped
 
     def totals_line(self) -> str:
+        """One line with the rows read, imported (and merged) and skipped, the skip reasons most
+        frequent first."""
         reasons = "; ".join(f"{n} {r}" for r, n in sorted(self.skip_reasons.items(), key=lambda x: (-x[1], x[0])))
         merged = f" (of which {self.rows_merged} merged into an earlier record with the same identifier)" \
             if self.rows_merged else ""
@@ -110,6 +114,8 @@ class ImportReport:
                 f"skipped {self.rows_skipped}" + (f" ({reasons})" if reasons else ""))
 
     def lines(self) -> list[str]:
+        """The report as printed lines: the file, what was produced, the notes with examples, the first
+        20 skipped rows, the output folder and the totals line."""
         out = [
             f"dataset         {self.dataset}",
             f"file            {self.path} ({self.encoding}, delimiter {self.delimiter!r})",
@@ -136,6 +142,7 @@ class ImportReport:
         return out
 
     def to_json(self) -> str:
+        """The report as indented JSON (``report.json``), with the counters as objects and ``reconciled``."""
         d = asdict(self)
         d["skip_reasons"] = dict(self.skip_reasons)
         d["notes"] = dict(self.notes)
@@ -144,6 +151,7 @@ class ImportReport:
 
 
 def sha256(path: Path) -> str:
+    """The SHA-256 hex digest of the file at ``path``, read in blocks of 1 MiB."""
     h = hashlib.sha256()
     with Path(path).open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -297,6 +305,7 @@ class Ticker:
         self.start = time.perf_counter()
 
     def tick(self, n: int) -> None:
+        """Report progress when ``n``, the number of rows so far, is a multiple of ``every``."""
         if n % self.every == 0:
             self.progress(f"{self.what}: {n} rows ({time.perf_counter() - self.start:.1f} s)")
 
@@ -319,4 +328,5 @@ def import_rows(rows: Iterable[Row], report: "ImportReport", progress, name: str
 
 
 def chunks(items: Iterable[str]) -> list[str]:
+    """The non-empty items of ``items``, stripped of surrounding white space, in order."""
     return [x.strip() for x in items if x and x.strip()]

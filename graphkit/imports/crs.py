@@ -88,6 +88,8 @@ def companion(path: Path, data_dir: Path, name: str) -> Path | None:
 
 
 def institution_key(crsid: str, number: str, recipient: str, purpose: str, channel: str) -> tuple[str, ...]:
+    """The key that joins an activity to its row of the DGCS-layout file: crsid, project number,
+    recipient code, purpose code and channel name, each stripped."""
     return (crsid.strip(), number.strip(), recipient.strip(), purpose.strip(), channel.strip())
 
 
@@ -110,6 +112,8 @@ def read_institutions(path: Path | None, *, encoding: str = "utf-8") -> dict[tup
 
 
 def channel_names(cell: str) -> list[str]:
+    """The organisation names of a ``channelreportedname`` cell (usually one name, which may
+    contain commas; see :func:`graphkit.resolve.split.split_cell`, mode ``single``)."""
     return split_cell(cell, mode="single")
 
 
@@ -153,6 +157,8 @@ def _extending(v: dict[str, str], inst: dict[tuple[str, ...], str]) -> str:
 
 
 def sector_concepts(path: Path | None) -> list[tuple[str, str, str | None]]:
+    """The DAC purpose codes of the sector code list at ``path`` as (code, English label, parent
+    code or None); rows without a numeric code or a label are left out, and no ``path`` gives []."""
     if path is None:
         return []
     out = []

@@ -86,6 +86,8 @@ def read_lexicon(path: Path | None) -> dict[str, str]:
 
 
 def split_names(cell: str, lexicon: dict[str, str]) -> list[str]:
+    """The organisation names of an EUTF role cell, several joined by ``", "``, rejoined where
+    together they are a name of ``lexicon`` (:func:`graphkit.resolve.split.split_cell`, mode ``list``)."""
     return split_cell(cell, lexicon=lexicon, mode="list")
 
 
@@ -102,11 +104,17 @@ def mentions(path: Path, data_dir: Path, *, encoding: str = "utf-8", delimiter: 
 
 
 def identifiers(path: Path, *, encoding: str = "utf-8", delimiter: str | None = None) -> set[str]:
+    """The IATI identifiers of the readable rows of the EUTF file at ``path``.
+
+    Raises:
+        DatasetError: The file cannot be read as the dataset.
+    """
     _, rows = read_rows(path, REQUIRED, encoding=encoding, delimiter=delimiter)
     return {row.values["iati_id"].strip() for row in rows if not row.problem and row.values.get("iati_id", "").strip()}
 
 
 def project_slug(identifier: str) -> str:
+    """The project slug of an IATI identifier: ``eutf-`` and the identifier, hashed where needed."""
     return slug_with_hash(NAME, identifier)
 
 

@@ -24,11 +24,14 @@ class Catalogue:
     _roles: dict[str, str] | None = None
 
     def roles(self) -> dict[str, str]:
+        """Every role of the role vocabulary: slug -> English label (fetched once)."""
         if self._roles is None:
             self._roles = role_labels(self.store)
         return self._roles
 
     def orgs(self) -> dict[str, dict[str, Any]]:
+        """Every organisation by CURIE: label, acronym, type, country, base and its NUTS 2 region, parent
+        and aliases (fetched once; an organisation with several types or countries keeps the first)."""
         if self._orgs is not None:
             return self._orgs
         orgs: dict[str, dict[str, Any]] = {}
@@ -64,6 +67,8 @@ class Catalogue:
         return orgs
 
     def projects(self) -> dict[str, dict[str, Any]]:
+        """Every project by CURIE: label, acronym, title, active dates, funding schemes (with their
+        paths, the most specific first), places with labels, and the countries of those places (fetched once)."""
         if self._projects is not None:
             return self._projects
         projects: dict[str, dict[str, Any]] = {}
@@ -117,6 +122,8 @@ class Catalogue:
         return projects
 
     def places(self) -> dict[str, dict[str, Any]]:
+        """Every place by CURIE: label, kind of place, country and country label (fetched once; a place
+        with several classes gets the first that names a kind)."""
         if self._places is not None:
             return self._places
         places: dict[str, dict[str, Any]] = {}
@@ -143,6 +150,8 @@ class Catalogue:
         return places
 
     def evidence(self) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+        """The evidence of every participation, keyed by (organisation, project, role slug): the
+        distinct name as written, quote and source of each (fetched once)."""
         if self._evidence is not None:
             return self._evidence
         ev: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
@@ -161,6 +170,8 @@ class Catalogue:
 
 
 def span(projects: Iterable[str], catalogue: dict[str, dict[str, Any]]) -> tuple[str | None, str | None]:
+    """The earliest start and the latest end of ``projects`` in ``catalogue`` (ISO dates), None where
+    no project has one."""
     starts = [catalogue[p]["start"] for p in projects if p in catalogue and catalogue[p]["start"]]
     ends = [catalogue[p]["end"] for p in projects if p in catalogue and catalogue[p]["end"]]
     return (min(starts) if starts else None, max(ends) if ends else None)

@@ -87,6 +87,7 @@ class Filters:
 
     @property
     def active(self) -> bool:
+        """Whether any filter is set (a fund, a date, a role or a place)."""
         return bool(self.fund or self.start or self.end or self.roles or self.place)
 
     def as_dict(self) -> dict[str, Any]:
@@ -103,6 +104,8 @@ class Filters:
         return out
 
     def describe(self) -> str:
+        """The filters as one readable line (``fund fund:fami; roles role:lead``), or ``all projects,
+        all roles`` when none is set."""
         d = self.as_dict()
         if not d:
             return "all projects, all roles"
@@ -110,6 +113,7 @@ class Filters:
 
 
 def shorten_iri(iri: str) -> str:
+    """The CURIE of ``iri`` with the longest project prefix, or the IRI itself."""
     import pyoxigraph as ox
 
     return shorten(ox.NamedNode(iri))
@@ -231,6 +235,11 @@ def resolve_roles(store: GraphStore, roles: str | Sequence[str]) -> list[str]:
 # ---------------------------------------------------------------------------------------- queries
 
 def query_text(name: str) -> str:
+    """The text of the network query ``name`` (``queries/network/NAME.rq``).
+
+    Raises:
+        NetworkError: The file cannot be read (exit code 3).
+    """
     path = NETWORK_QUERY_DIR / f"{name}.rq"
     try:
         return path.read_text(encoding="utf-8")
@@ -260,6 +269,12 @@ def columns(result, names: Sequence[str]) -> list[tuple[Any, ...]]:
 
 
 def select_rows(store: GraphStore, name: str, bindings: Mapping[str, Any], text: str | None = None) -> list[dict[str, Any]]:
+    """The rows of the network query ``name`` (or of ``text``, when given) as dicts of variable ->
+    term, with ``bindings`` bound.
+
+    Raises:
+        NetworkError: The query failed; the message names it.
+    """
     return query_result(store, name, bindings, text).dicts()
 
 
@@ -297,6 +312,12 @@ def filter_patterns(filters: Filters, role_vars: Sequence[str] = ("role",),
 
 def filtered_query(name: str, filters: Filters, role_vars: Sequence[str] = ("role",),
               links: Mapping[str, str] | None = None) -> tuple[str, dict[str, Any]]:
+    """The text of the network query ``name`` with the patterns of ``filters`` at ``#%FILTERS%``, their
+    variables at ``#%PARAMS%`` and each of ``links`` at ``#%LINK_var%``, and the terms to bind.
+
+    Raises:
+        NetworkError: The query lacks the ``#%FILTERS%`` or ``#%PARAMS%`` marker.
+    """
     text = query_text(name)
     patterns, binds = filter_patterns(filters, role_vars)
     for marker in ("#%FILTERS%", "#%PARAMS%"):
@@ -310,6 +331,9 @@ def filtered_query(name: str, filters: Filters, role_vars: Sequence[str] = ("rol
 
 
 def link_pattern(var: str, level: str, origins: bool) -> str:
+    """The SPARQL pattern that links ``?project`` to the place ``?var``: where it takes place (at
+    ``level="country"``, the country that place lies within) and, with ``origins``, also the
+    countries of origin it targets."""
     if level == "country":
         action = f"{{ ?project mcn:takesPlaceIn/mcn:within* ?{var} . ?{var} a mcn:Country . }}"
     else:

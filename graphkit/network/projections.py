@@ -61,12 +61,16 @@ from graphkit.store import GraphStore
 
 
 def participations(store: GraphStore, filters: Filters) -> list[tuple[str, str, str]]:
+    """Every selected participation as (organisation, project, role slug), sorted: the projects and
+    roles that ``filters`` keep."""
     text, binds = filtered_query("participations", filters)
     return sorted({(plain_value(r["org"]), plain_value(r["project"]), slug_of(plain_value(r["role"])))
                    for r in select_rows(store, "participations", binds, text)})
 
 
 def graph_meta(g: nx.Graph, name: str, filters: Filters, cat: Catalogue, projects: Iterable[str]) -> None:
+    """Set the graph attributes of projection ``name``: the filters (as values and as text), the
+    role labels and the description of each of ``projects`` found in the catalogue."""
     pcat = cat.projects()
     g.graph.update({
         "projection": name,

@@ -158,6 +158,8 @@ class DatasetMapper(Emitter):
     # ------------------------------------------------------------------ projects
 
     def project(self, slug: str, title: str) -> Term:
+        """The IRI of the project ``slug``: typed and linked to the dataset's source the first time, and
+        given ``title`` as title and label when there is one."""
         node = _node(PROJECT[slug])
         if slug not in self.projects:
             self.projects.add(slug)
@@ -170,6 +172,8 @@ class DatasetMapper(Emitter):
 
     def budget(self, project_slug: str, project: Term, amount: Decimal, currency: str, kind: str,
                year: int | None = None) -> None:
+        """A budget node of ``project``: ``amount`` in ``currency`` of ``kind`` (commitment, disbursement,
+        budget), with its year when given and a readable label."""
         node = _node(PROJECT[f"{project_slug}/budget/{kind}-{currency.lower()}"])
         self.add(project, m("hasBudget"), node)
         self.add(node, RDF_TYPE, m("Budget"))
@@ -181,6 +185,11 @@ class DatasetMapper(Emitter):
         self.add(node, LABEL, lit(f"{kind} {decimal_text(amount)} {currency}" + (f" ({year})" if year else "")))
 
     def dates(self, project: Term, stated: dict[str, date | None], active: tuple[date | None, date | None]):
+        """The dates of ``project``: each stated date under its property (``stated``: property name ->
+        day or None), and the active period ``active`` as ``mcn:activeFrom`` / ``mcn:activeUntil``.
+
+        An end before the start gives no active period; the project is noted in the report instead.
+        """
         for prop, value in stated.items():
             if value is not None:
                 self.add(project, m(prop), day(value))
@@ -285,6 +294,9 @@ class DatasetMapper(Emitter):
     # ------------------------------------------------------------------ provenance
 
     def provenance(self, files: list[dict[str, Any]], generated: datetime | None = None) -> None:
+        """Describe the dataset's source document (title, page, licence, rights, attribution, file names)
+        and its named graph (derived from the source, generated at ``generated``, default now, with the
+        files' SHA-256 digests and the commit they were copied from)."""
         info = self.info
         src = self.source
         self.add(src, RDF_TYPE, m("SourceDocument"))
@@ -336,6 +348,8 @@ class DatasetMapper(Emitter):
                 self.add(s, HAS_TOP, c)
 
     def region(self, slug: str, label: str) -> Term:
+        """The IRI of the local place ``slug`` (a region that is no country, such as a DAC recipient
+        region), typed ``mcn:Place`` and labelled ``label``."""
         node = _node(PLACE[slug])
         self.add(node, RDF_TYPE, m("Place"))
         self.add(node, PREF, lit(label))
@@ -344,6 +358,7 @@ class DatasetMapper(Emitter):
 
 
 def country_iri(iso3: str) -> Term:
+    """The IRI of the country with ISO 3166 alpha-3 code ``iso3``."""
     return _node(COUNTRY[iso3])
 
 

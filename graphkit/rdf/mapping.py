@@ -132,6 +132,8 @@ class RecordMapper(Emitter):
     # ------------------------------------------------------------ helpers
 
     def place(self, ref: str) -> str:
+        """The IRI of a place reference (``nuts:``, ``country:``, ``comune:`` or ``place:``); a local
+        place with a NUTS code becomes that NUTS region, a municipality is kept for :meth:`reference`."""
         kind, key = PLACE_RE.match(ref).groups()
         if kind == "nuts":
             return f"<{NUTS}{key}>"
@@ -144,16 +146,20 @@ class RecordMapper(Emitter):
         return f"<{NUTS}{local.nuts_code}>" if local.nuts_code else f"<{PLACE}{key}>"
 
     def lang(self, source_id: str) -> str:
+        """The language tag of the source document ``source_id`` (looked up once)."""
         lang = self._lang.get(source_id)
         if lang is None:
             lang = self._lang[source_id] = self.recs.sources[source_id].record.language
         return lang
 
     def graph_for(self, source_id: str | None) -> str:
+        """The named graph of the source document ``source_id``, or the registry graph when None."""
         return f"<{GRAPH}source/{source_id}>" if source_id else self.registry_g
 
     def evidence(self, g: str, subject: str, quote: str, source_id: str, prop: str | None = None,
                  value: str | None = None) -> str:
+        """An evidence node for a fact about ``subject`` in graph ``g``: ``quote`` from ``source_id``,
+        with the property and value it supports when given; returns its IRI, the same for the same fact."""
         key = "\x1f".join((subject[1:-1], prop[1:-1] if prop else "None",
                            value_str(value) if value is not None else "None", quote, source_id))
         ev = f"<{EVIDENCE}{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}>"
@@ -167,6 +173,7 @@ class RecordMapper(Emitter):
         return ev
 
     def fact(self, g: str, s: str, p: str, o: str, quote: str | None, source_id: str) -> None:
+        """The quad (``s``, ``p``, ``o``) in graph ``g`` and, with a ``quote``, its evidence."""
         self.q(s, p, o, g)
         if quote:
             self.evidence(g, s, quote, source_id, p, o)
@@ -174,6 +181,8 @@ class RecordMapper(Emitter):
     # ------------------------------------------------------------ registry
 
     def sources(self) -> None:
+        """The source documents of the register: title, language, file name, publisher, page and note,
+        each in its own graph."""
         q = self.q
         for sid, loc in self.recs.sources.items():
             s = loc.record
@@ -192,6 +201,9 @@ class RecordMapper(Emitter):
                 q(node, COMMENT, lit(s.note), g)
 
     def organisations(self) -> None:
+        """The organisation registry: names, name keys, type, country and base, homepage and note in
+        the registry graph; successions, memberships, member counts and collaborations with their
+        evidence in the graph of the source that states them."""
         q, reg = self.q, self.registry_g
         for oid, loc in self.recs.organisations.items():
             o = loc.record
@@ -257,6 +269,8 @@ class RecordMapper(Emitter):
                 self.fact(g, node, M.collaboratesWith, f"<{ORGANISATION}{k.org}>", k.quote, k.source)
 
     def funds(self) -> None:
+        """The funding schemes into the registry graph: class by kind, names, code, parent scheme, period
+        and note, with the quote's evidence."""
         q, reg = self.q, self.registry_g
         for fid, loc in self.recs.funds.items():
             fd = loc.record
@@ -282,6 +296,8 @@ class RecordMapper(Emitter):
                 self.evidence(self.graph_for(fd.source), node, fd.quote, fd.source)
 
     def local_places(self) -> None:
+        """The places of ``places.yaml`` into the registry graph: class, names, NUTS code and level,
+        coordinates, the place they lie within and the place that replaced them."""
         q, reg = self.q, self.registry_g
         classes = {"city": M.City, "nuts-2013-region": M.NUTSRegion}
         for pid, loc in self.recs.places.items():
@@ -310,6 +326,9 @@ class RecordMapper(Emitter):
     # ------------------------------------------------------------ projects
 
     def project(self, p) -> None:
+        """Everything the record ``p`` says of a project, in the graph of its source document: title,
+        identifiers, funding, dates, places, target countries, themes, contacts, participants and the
+        project's parts, each fact with its evidence."""
         sid = p.source
         g = self.graph_for(sid)
         lang = self.lang(sid)
@@ -343,6 +362,8 @@ class RecordMapper(Emitter):
         self.project_parts(g, P, p, lang)
 
     def project_dates(self, g: str, P: str, p) -> None:
+        """The stated dates, period and duration of project ``P`` with their evidence, and the active
+        period derived from them (:func:`active_bounds`)."""
         sid, d, fact = p.source, p.dates, self.fact
         for key, prop in DATE_PROPERTY.items():
             f = getattr(d, key)
@@ -362,6 +383,8 @@ class RecordMapper(Emitter):
             self.q(P, M.activeUntil, day(active_until), g)
 
     def participants(self, g: str, P: str, p) -> None:
+        """The participations of project ``P``: one node per participant with its role, name as written,
+        group, ``via`` and note, and its evidence; new name keys wait for :meth:`name_keys`."""
         sid, q = p.source, self.q
         title = p.acronym or p.id
         orgs = self.recs.organisations
@@ -382,6 +405,8 @@ class RecordMapper(Emitter):
             self.evidence(g, node, pa.quote, pa.source or sid)
 
     def project_parts(self, g: str, P: str, p, lang: str) -> None:
+        """The target groups, objectives, activities, results, events and publications of project
+        ``P``, each a node under the project's IRI with its evidence; texts are tagged ``lang``."""
         sid, q = p.source, self.q
         base = f"{PROJECT}{p.id}/"
         for i, tg in enumerate(p.target_groups, start=1):
@@ -482,6 +507,8 @@ class RecordMapper(Emitter):
     # ------------------------------------------------------------ reference tables and ontology
 
     def reference(self) -> None:
+        """The reference graph: every NUTS region (level, versions, parent or country), every country
+        (codes and names) and the municipalities the records named."""
         q, ref = self.q, f"<{REFERENCE_GRAPH}>"
         tables = self.recs.reference
         for code, region in tables.nuts.items():

@@ -266,10 +266,14 @@ class Checker(_Checker):
     """
 
     def registries(self) -> None:
+        """Check the organisations, funds, places and sources against each other; the problems go to
+        ``problems``."""
         _check_organisations(self)
         _check_funds_places_sources(self)
 
     def project(self, p: Project, f: str) -> None:
+        """Check project ``p``, read from file ``f``, against the registries (all but its reference to a
+        larger project); the problems go to ``problems``."""
         _check_project(self, p, f, part_of=False)
 
 

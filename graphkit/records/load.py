@@ -43,6 +43,7 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 
 def location(loc: tuple) -> str:
+    """A pydantic error location as a field path: ``('participants', 0, 'org')`` -> ``participants[0].org``."""
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -53,6 +54,8 @@ def location(loc: tuple) -> str:
 
 
 def describe_error(error: dict) -> str:
+    """The message of a pydantic error as a curator reads it: an unknown or missing field said plainly,
+    a validator's message without its ``Value error,`` prefix."""
     msg = error["msg"]
     if error["type"] == "extra_forbidden":
         return "unknown field (check its spelling against docs/records.md)"
@@ -64,6 +67,8 @@ def describe_error(error: dict) -> str:
 
 
 def read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
+    """The parsed YAML of ``path`` (a duplicate key is an error), or None after adding to
+    ``problems`` why the file cannot be read as UTF-8 YAML (``rel`` names the file)."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -83,6 +88,7 @@ def read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
 
 
 def record_name(kind: str, raw: Any, index: int | None) -> str:
+    """How a problem names a record: ``KIND ID``, else ``KIND #N`` by position (1-based), else ``KIND``."""
     rid = raw.get("id") if isinstance(raw, dict) else None
     if rid:
         return f"{kind} {rid}"
@@ -90,6 +96,8 @@ def record_name(kind: str, raw: Any, index: int | None) -> str:
 
 
 def validate_record(model: type[Model], raw: Any, rel: str, record: str, problems: list[Problem]):
+    """``raw`` validated as ``model``, or None after adding a problem for each error (a value that is
+    no mapping, a field that fails) to ``problems``."""
     if not isinstance(raw, dict):
         problems.append(Problem(rel, record, "", f"expected a mapping of fields, found {type(raw).__name__}"))
         return None
@@ -102,6 +110,9 @@ def validate_record(model: type[Model], raw: Any, rel: str, record: str, problem
 
 
 def read_list(data_dir: Path, name: str, model: type[Model], kind: str, out: dict, problems: list[Problem]) -> None:
+    """Validate the list of records in ``data_dir / name`` as ``model`` into ``out`` (id -> located
+    record); a missing or unreadable file, a value that is no list, an invalid record or a duplicate
+    id adds to ``problems`` instead."""
     path = data_dir / name
     if not path.exists():
         problems.append(Problem(name, "(file)", "", "file is missing"))

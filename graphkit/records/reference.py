@@ -17,21 +17,27 @@ NUTS_TO_ISO2 = {"EL": "GR", "UK": "GB"}
 
 @dataclass(frozen=True)
 class NutsRegion:
+    """A NUTS region of the reference tables: its code, name and the NUTS versions (2016, 2021) that have it."""
+
     code: str
     name: str
     versions: frozenset[str]
 
     @property
     def level(self) -> int:
+        """The NUTS level, 0 (country) to 3: the number of characters after the two-letter country code."""
         return len(self.code) - 2
 
     @property
     def parent_code(self) -> str | None:
+        """The code of the region one level up (the code without its last character), None at level 0."""
         return self.code[:-1] if self.level > 0 else None
 
 
 @dataclass(frozen=True)
 class Country:
+    """A country of the reference tables: ISO 3166 alpha-3 and alpha-2 codes and its names by language."""
+
     iso3: str
     iso2: str
     names: dict[str, str] = field(hash=False, compare=False)
@@ -39,6 +45,8 @@ class Country:
 
 @dataclass(frozen=True)
 class Municipality:
+    """An Italian municipality of the ISTAT table: 6-digit code, name and the NUTS 3 code it lies in."""
+
     code: str
     name: str
     nuts3: str
@@ -46,6 +54,9 @@ class Municipality:
 
 @dataclass
 class ReferenceTables:
+    """The reference tables: NUTS regions by code, countries by alpha-3 and by alpha-2 code, Italian
+    municipalities by ISTAT code."""
+
     nuts: dict[str, NutsRegion]
     countries: dict[str, Country]
     countries_by_iso2: dict[str, Country]

@@ -57,6 +57,8 @@ def _date_field(v: Any) -> str:
 
 
 class Model(BaseModel):
+    """The base of every record model: an unknown field is an error, and text is stripped of surrounding space."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -68,6 +70,9 @@ class Quoted(Model):
 
 
 class OptionallyQuoted(Model):
+    """A fact with its evidence or, where no source states it, a note saying where it comes from
+    (one of quote and note is required)."""
+
     quote: Text | None = None
     source: Slug | None = None
     note: Text | None = None
@@ -83,6 +88,9 @@ class OptionallyQuoted(Model):
 
 
 class SourceDoc(Model):
+    """An entry of the source register (``sources.yaml``): id, file of the text, title, language,
+    publisher, page URL, date retrieved and note."""
+
     id: Slug
     file: Text
     title: Text
@@ -99,20 +107,29 @@ class SourceDoc(Model):
 
 
 class Membership(Quoted):
+    """A membership of an organisation: the network it belongs to and its role (member or associate),
+    with its quote."""
+
     of: Slug
     role: Slug = "member"
 
 
 class MemberCount(Quoted):
+    """How many members a network has according to a source: the count and its unit, with its quote."""
+
     count: Annotated[int, Field(ge=0)]
     unit: Text | None = None
 
 
 class Collaboration(Quoted):
+    """A stated stable collaboration of an organisation with another one, with its quote."""
+
     org: Slug
 
 
 class Succession(OptionallyQuoted):
+    """The successor of an organisation (renamed or merged into it) and the date, with its quote or a note."""
+
     org: Slug
     date: str | None = None
 
@@ -120,6 +137,9 @@ class Succession(OptionallyQuoted):
 
 
 class Organisation(Model):
+    """An organisation of the registry (``organisations.yaml``): names and aliases, type, country and
+    base, homepage, parent, successor, memberships, member counts, collaborations and note."""
+
     id: Slug
     name: Text
     acronym: Text | None = None
@@ -140,6 +160,8 @@ class Organisation(Model):
 
 
 class Period(Model):
+    """The period of a funding scheme: start and end dates, each optional."""
+
     start: str | None = None
     end: str | None = None
 
@@ -147,6 +169,9 @@ class Period(Model):
 
 
 class Fund(Model):
+    """A funding scheme (``funds.yaml``): a fund, objective, action or call with its names, code,
+    period and parent scheme, and optionally a quote."""
+
     id: Slug
     kind: Literal["fund", "specific-objective", "national-objective", "action", "call"]
     name: Text
@@ -161,6 +186,10 @@ class Fund(Model):
 
 
 class LocalPlace(Model):
+    """A place with no current NUTS code (``places.yaml``: a town abroad, a NUTS 2013 region ...): name
+    and kind, coordinates, the place it lies within, its older NUTS code and the place that replaced
+    it, aliases and note."""
+
     id: Slug
     name: Text
     kind: Literal["city", "nuts-2013-region", "region", "district", "country-part"]
@@ -177,15 +206,21 @@ class LocalPlace(Model):
 
 
 class Identifier(Quoted):
+    """An identifier of a project: its scheme (CUP or project number) and value, with its quote."""
+
     scheme: Literal["cup", "project-number"]
     value: Text
 
 
 class FundingRef(Quoted):
+    """A funding scheme a project is funded under, with its quote."""
+
     scheme: Slug
 
 
 class DatedFact(Quoted):
+    """A date a project states (submitted, approved, started ...), YYYY, YYYY-MM or YYYY-MM-DD, with its quote."""
+
     value: str
 
     _d = field_validator("value", mode="before")(_date_field)
@@ -207,11 +242,16 @@ class PeriodFact(Quoted):
 
 
 class DurationFact(Quoted):
+    """The duration of a project in months, and whether it is the planned one, with its quote."""
+
     months: Annotated[int, Field(gt=0, le=600)]
     planned: bool = False
 
 
 class Dates(Model):
+    """The dates of a project: submitted, approved, started, ended, the period of execution, the
+    duration and an approximate date, each optional."""
+
     submitted: DatedFact | None = None
     approved: DatedFact | None = None
     started: DatedFact | None = None
@@ -222,10 +262,15 @@ class Dates(Model):
 
 
 class PlaceRef(Quoted):
+    """A place where a project takes place (a place reference), with its quote."""
+
     place: Text
 
 
 class Participant(Quoted):
+    """An organisation taking part in a project: its id, role and name as the source writes it, the
+    source's heading for its sub-list, the organisation it takes part through and a note, with its quote."""
+
     org: Slug
     role: Slug
     as_written: Text
@@ -235,10 +280,15 @@ class Participant(Quoted):
 
 
 class CountryRef(Quoted):
+    """A country of origin a project targets (a place reference), with its quote."""
+
     country: Text
 
 
 class Count(Model):
+    """How many a target group counts, in exactly one form: ``exact``, ``approx``, a range ``min`` to
+    ``max``, or a ``share`` of ``of``."""
+
     exact: Annotated[int, Field(ge=0)] | None = None
     approx: Annotated[int, Field(ge=0)] | None = None
     min: Annotated[int, Field(ge=0)] | None = None
@@ -266,6 +316,8 @@ class Count(Model):
 
 
 class TargetGroup(Quoted):
+    """A target group of a project: label, count, unit, place and countries of origin, with its quote."""
+
     label: Text
     count: Count | None = None
     unit: Slug | None = None
@@ -275,12 +327,17 @@ class TargetGroup(Quoted):
 
 
 class Objective(Quoted):
+    """An objective of a project: its level (general or specific), code and text, with its quote."""
+
     level: Literal["general", "specific"]
     code: Text | None = None
     text: Text
 
 
 class Activity(Quoted):
+    """An activity, work package or task of a project: its code, title, parent activity and the
+    organisations responsible, with its quote."""
+
     code: Text
     title: Text
     parent: Text | None = None
@@ -291,6 +348,9 @@ class Activity(Quoted):
 
 
 class Result(Quoted):
+    """A result of a project, expected or achieved (an output): code, text, count and unit, and the
+    activities it comes from, with its quote."""
+
     kind: Literal["expected-result", "output"]
     code: Text | None = None
     text: Text
@@ -302,6 +362,8 @@ class Result(Quoted):
 
 
 class Event(Quoted):
+    """An event of a project: title, kind, date, place and organisers, with its quote."""
+
     title: Text
     kind: Text
     date: str | None = None
@@ -313,16 +375,24 @@ class Event(Quoted):
 
 
 class Publication(Quoted):
+    """A publication of a project (a study, video, website ...): title, kind and URL, with its quote."""
+
     title: Text
     kind: Literal["publication", "study", "video", "website", "archive", "article"]
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
 
 
 class Contact(Quoted):
+    """A contact e-mail address of a project, with its quote."""
+
     email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")]
 
 
 class Project(Model):
+    """Everything one source document says about a project (``projects/ID.yaml``): identity and
+    title, identifiers, funding, dates, places, participants, target countries and groups,
+    objectives, themes, activities, results, events, publications and contacts."""
+
     id: Slug
     source: Slug
     acronym: Text | None = None

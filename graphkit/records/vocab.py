@@ -38,4 +38,5 @@ def load_vocabularies(ontology_dir: Path | None = None) -> dict[str, frozenset[s
 
 
 def concept(scheme: str, slug: str) -> URIRef:
+    """The IRI of the concept ``slug`` of the vocabulary scheme ``scheme`` (``role``, ``theme`` ...)."""
     return URIRef(f"{VOCAB}{scheme}/{slug}")

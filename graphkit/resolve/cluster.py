@@ -15,6 +15,8 @@ from graphkit.resolve.score import compare, Score
 
 
 def slug(text: str, limit: int = 60) -> str:
+    """A lower-case slug of ``text`` (folded, runs of other characters as ``-``), cut at a hyphen to at
+    most ``limit`` characters; ``x`` when nothing is left."""
     s = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
     if len(s) > limit:
         s = s[:limit].rsplit("-", 1)[0]
@@ -31,6 +33,8 @@ class Resolution:
     keys: dict[str, str]                       # name as written -> key
 
     def resolve(self, name: str) -> Match:
+        """The match of a name as written; a name the resolver never saw gives no organisation (method
+        ``unknown-name``)."""
         key = self.keys.get(name)
         if key is None:
             return Match(None, 0.0, "unknown-name")

@@ -9,6 +9,9 @@ from typing import Mapping
 
 @dataclass(frozen=True)
 class Scores:
+    """Precision and recall of a resolution, with the true positives, false positives and false negatives
+    they come from."""
+
     precision: float
     recall: float
     true_positives: int

@@ -87,6 +87,8 @@ def _undot(text: str) -> str:
 
 
 def raw_tokens(text: str) -> list[str]:
+    """The words of ``text``, folded, with dotted initials joined (``A.I.B.I.`` -> ``aibi``): the runs of
+    letters and digits."""
     return _WORD.findall(fold(_undot(text)))
 
 
@@ -138,6 +140,7 @@ class Vocabulary:
     counts: Counter = field(default_factory=Counter)
 
     def add(self, names: Iterable[str]) -> None:
+        """Count the words of every name of ``names``."""
         for name in names:
             self.counts.update(raw_tokens(name))
 
@@ -209,6 +212,9 @@ class Analyser:
 
     @lru_cache(maxsize=None)
     def analyse(self, text: str) -> Name:
+        """The :class:`Name` of ``text`` (memoised): its key and tokens, the acronyms it gives (in
+        parentheses, around a dash, abbreviating the rest), the places and regions it names, its generic
+        head and remainder, and whether wrapping was repaired or it says it is Italian."""
         raw = " ".join(text.split())
         acronyms: set[str] = set()
         # Parenthesised parts: an acronym is kept as an acronym, a province code or (IT) is dropped,

@@ -37,6 +37,9 @@ class Mention:
 
 @dataclass(frozen=True)
 class Match:
+    """What a name resolved to: the organisation slug (None for a cell that names no organisation), the
+    confidence and the method, and the organisation it is an office of when a reviewer said so."""
+
     org: str | None                  # organisation slug, None for a cell that names no organisation
     confidence: float
     method: str
@@ -65,9 +68,11 @@ class ReviewRow:
 
     @property
     def ident(self) -> tuple[str, str]:
+        """What identifies the row in the review file: the name's key and the candidate's key (or slug)."""
         return (self.key, self.candidate_key or self.candidate)
 
     def as_dict(self) -> dict[str, str]:
+        """The row as the review file's columns (the candidate as a CURIE, the confidence with two decimals)."""
         return {"dataset": self.dataset, "name": self.name, "key": self.key,
                 "candidate": f"organisation:{self.candidate}", "candidate_name": self.candidate_name,
                 "candidate_key": self.candidate_key, "confidence": f"{self.confidence:.2f}",

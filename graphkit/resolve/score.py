@@ -11,6 +11,8 @@ from graphkit.resolve.names import abbreviates, ITALIAN_WORDS, Name, REVIEW
 
 @dataclass(frozen=True)
 class Score:
+    """How alike two names are: a confidence from 0 to 1 and the comparison level that gave it (``exact`` ...)."""
+
     confidence: float
     method: str
 

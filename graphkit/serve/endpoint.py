@@ -58,6 +58,9 @@ MAP_CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-
 
 @dataclass
 class Settings:
+    """The endpoint's settings: query timeout in seconds, the row cap of answers, the folder of maps to
+    serve, the origins allowed by CORS and the Host names accepted (None: any)."""
+
     timeout: float = 30.0
     max_rows: int = 10_000
     maps_dir: Path | None = None

@@ -33,6 +33,9 @@ log = logging.getLogger("graphkit.serve")
 
 @dataclass
 class Job:
+    """A query for a worker: the text, the Accept header or format name, the row cap (None: none), the
+    parameters (graphkit's ``$name=value``) and the protocol's default and named graph IRIs."""
+
     query: str
     accept: str | None = None
     format: str | None = None
@@ -44,6 +47,9 @@ class Job:
 
 @dataclass
 class Answer:
+    """A worker's answer: the HTTP status, the media type and body, the rows written and whether they
+    were capped."""
+
     status: int
     media_type: str
     body: bytes
@@ -69,6 +75,8 @@ class PoolStartFailed(GraphkitError, RuntimeError):
 
 @dataclass
 class DatasetInfo:
+    """What a worker loaded: the number of triples, the triples of each named graph and the seconds it took."""
+
     triples: int
     graphs: dict[str, int]
     load_seconds: float
@@ -307,6 +315,7 @@ class WorkerPool:
                 self._replace()
 
     def close(self) -> None:
+        """Stop the pool: no worker is replaced any more, and every worker is killed."""
         self._closed = True
         with self._lock:
             workers = list(self._all)

@@ -17,6 +17,7 @@ class SelectResult:
     rows: list[tuple[Any, ...]]
 
     def dicts(self) -> list[dict[str, Any]]:
+        """The rows as dicts of variable name -> term (None when unbound)."""
         return [dict(zip(self.variables, row)) for row in self.rows]
 
 
@@ -29,10 +30,25 @@ class QueryError(GraphkitError):
 class GraphStore(Protocol):
     """What every backend offers."""
 
-    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> SelectResult: ...
+    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> SelectResult:
+        """The answer of a SELECT query, with ``bindings`` (variable name -> RDF term) bound.
 
-    def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool: ...
+        Raises:
+            QueryError: The query cannot be parsed or run, or is not a SELECT query.
+        """
 
-    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[Any]: ...
+    def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
+        """The answer of an ASK query, with ``bindings`` (variable name -> RDF term) bound.
+
+        Raises:
+            QueryError: The query cannot be parsed or run, or is not an ASK query.
+        """
+
+    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[Any]:
+        """The triples of a CONSTRUCT or DESCRIBE query, with ``bindings`` (variable name -> RDF term) bound.
+
+        Raises:
+            QueryError: The query cannot be parsed or run, or is neither CONSTRUCT nor DESCRIBE.
+        """
 
     def __len__(self) -> int: ...

@@ -53,6 +53,7 @@ class EmbeddedStore:
     def load_nquads(self, path: Path | str) -> None:
         # In memory, a plain load is faster and smaller than the bulk loader (1.36M quads: 3.8 s and
         # 511 MB against 4.8 s and 629 MB, docs/benchmarks.md); on disk the bulk loader is the fast one.
+        """Load the N-Quads file at ``path`` (with the bulk loader when the store is on disk)."""
         if self.on_disk:
             self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         else:
@@ -71,6 +72,11 @@ class EmbeddedStore:
             raise QueryError(f"query failed: {exc}") from None
 
     def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> SelectResult:
+        """The answer of a SELECT query, with ``bindings`` (variable name -> RDF term) substituted.
+
+        Raises:
+            QueryError: The query is malformed, fails or is not a SELECT query.
+        """
         res = self._run(query, bindings)
         if not isinstance(res, ox.QuerySolutions):
             raise QueryError("not a SELECT query")
@@ -81,12 +87,23 @@ class EmbeddedStore:
         return SelectResult(variables, rows)
 
     def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
+        """The answer of an ASK query, with ``bindings`` (variable name -> RDF term) substituted.
+
+        Raises:
+            QueryError: The query is malformed, fails or is not an ASK query.
+        """
         res = self._run(query, bindings)
         if not isinstance(res, ox.QueryBoolean):
             raise QueryError("not an ASK query")
         return bool(res)
 
     def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[ox.Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE query, with ``bindings`` (variable name -> RDF term)
+        substituted.
+
+        Raises:
+            QueryError: The query is malformed, fails or is neither CONSTRUCT nor DESCRIBE.
+        """
         res = self._run(query, bindings)
         if not isinstance(res, ox.QueryTriples):
             raise QueryError("not a CONSTRUCT or DESCRIBE query")

@@ -139,6 +139,7 @@ class RemoteStore:
         self._http = _client(self.timeout, self.auth)
 
     def close(self) -> None:
+        """Close the HTTP connections to the server."""
         self._http.close()
 
     def __enter__(self) -> "RemoteStore":
@@ -221,6 +222,15 @@ class RemoteStore:
         return full, shape(full)
 
     def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> SelectResult:
+        """The answer of a SELECT query, with ``bindings`` bound by a ``VALUES`` block; fetched in pages
+        of ``page_size`` rows unless its LIMIT fits in one.
+
+        Raises:
+            QueryError: The query is malformed, not a SELECT query, or the server refused it.
+            TruncatedResult: The answer is incomplete (cut off, capped, or fewer rows than a ``COUNT``
+                of the query when ``verify_count`` is set).
+            EndpointError: The server cannot be reached or failed.
+        """
         text, qs = self._prepare(query, bindings)
         if qs.form != "SELECT":
             raise QueryError("not a SELECT query")
@@ -269,6 +279,13 @@ class RemoteStore:
             raise TruncatedResult(f"{self.endpoint} gave no row count for the query") from None
 
     def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
+        """The answer of an ASK query, with ``bindings`` bound by a ``VALUES`` block.
+
+        Raises:
+            QueryError: The query is malformed, not an ASK query, or the server refused it or did not
+                answer with a boolean.
+            EndpointError: The server cannot be reached or failed.
+        """
         text, qs = self._prepare(query, bindings)
         if qs.form != "ASK":
             raise QueryError("not an ASK query")
@@ -336,6 +353,7 @@ class PushReport:
 
     @property
     def triples(self) -> int:
+        """The number of triples sent, over every graph."""
         return sum(self.graphs.values())
 
 

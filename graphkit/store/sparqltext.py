@@ -66,12 +66,16 @@ UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD",
 
 @dataclass(frozen=True)
 class Token:
+    """A token of a SPARQL text: its kind (``iri``, ``string``, ``var``, ``pname``, ``name``, ``punct``
+    ...), its text, and where it starts and ends in the query."""
+
     kind: str
     text: str
     start: int
     end: int
 
     def is_kw(self, *words: str) -> bool:
+        """Whether the token is a keyword among ``words`` (given in upper case), however it is written."""
         return self.kind == "name" and self.text.upper() in words
 
 
@@ -125,6 +129,7 @@ class QueryShape:
 
     @property
     def prologue(self) -> str:
+        """The text before the query form's keyword: the BASE and PREFIX declarations."""
         return self.text[: self.tokens[self.form_index].start]
 
 
@@ -408,6 +413,11 @@ def _escape(s: str) -> str:
 
 
 def iri_term(iri: str) -> str:
+    """``iri`` written as a SPARQL IRI term, ``<iri>``.
+
+    Raises:
+        QueryError: ``iri`` holds a character an IRI may not (space, ``<``, ``>``, quotes ...).
+    """
     if not _IRI_OK.match(iri):
         raise QueryError(f"{iri!r} cannot be written as an IRI (it contains a character IRIs may not hold)")
     return f"<{iri}>"
