@@ -1,0 +1,111 @@
+"""The build: records -> validated RDF dataset -> files under ``build/graph`` (all or nothing).
+
+Steps: read and validate the records (every problem at once); map them to RDF (one named graph
+per source document, :mod:`graphkit.rdf.mapping`); validate the dataset with the SHACL shapes
+(violations fail the build, warnings are reported, :mod:`graphkit.build.shacl`); write the
+dataset, the SHACL report, the ontology documentation and a summary
+(:mod:`graphkit.build.summary`) into a temporary folder that replaces the old output only when
+everything succeeded. Curated YAML records are built in memory (:mod:`graphkit.build.small`);
+bulk JSON Lines records, or several folders, by streaming (:mod:`graphkit.build.streaming`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Sequence
+
+from graphkit import paths
+from graphkit.build.shacl import BuildFailed, ShaclResult, merged_graph, shacl_validate
+from graphkit.build.small import build_small
+from graphkit.build.summary import Summary, load_summary
+from graphkit.paths import DATASET_NQUADS, DATASET_TRIG, MERGED_TURTLE, SHACL_REPORT, SUMMARY
+from graphkit.rdf.mapping import records_to_dataset
+from graphkit.records import load_records
+
+DEFAULT_ONTOLOGY = paths.ONTOLOGY_DIR     # shipped with the package
+
+
+def build(
+    data_dir: Path | None = None,
+    out_dir: Path | None = None,
+    *,
+    ontology_dir: Path = DEFAULT_ONTOLOGY,
+    docs: bool = True,
+    progress: Callable[[str], None] = lambda _msg: None,
+    add_data: Sequence[Path | str] = (),
+    store: str = "auto",
+    imports: Sequence[Path | str] = (),
+    nquads: bool = True,
+    store_checks: bool = True,
+) -> Summary:
+    """Build the graph from the records in ``data_dir`` into ``out_dir``.
+
+    ``data_dir`` defaults to ``data/`` of the working folder (:func:`graphkit.paths.data_dir`:
+    an error when there is none), ``out_dir`` to its ``build/graph``.
+
+    A folder of curated YAML records alone is built in memory with rdflib (full SHACL, TriG,
+    N-Quads, Turtle). A bulk folder (JSON Lines, :mod:`graphkit.records.bulk`), or several folders
+    (``add_data``: e.g. synthetic or imported records beside the curated ones), are built by the
+    streaming build (:mod:`graphkit.build.streaming`), which also writes an on-disk Oxigraph store
+    (``store``: ``auto`` keeps it from a million quads on, ``disk`` always, ``none`` never;
+    ``nquads=False`` with ``store="disk"`` keeps the store without ``dataset.nq``;
+    ``store_checks=False`` skips the violation checks on the whole store, for huge builds).
+
+    ``imports`` are graphs written by ``graphkit import`` (``build/imports/*/graph.nq``), added to
+    the outputs of the curated build (:mod:`graphkit.build.combine`).
+
+    Raises:
+        RecordsInvalid: the records have problems (each with file, record and field).
+        BuildFailed: the dataset violates the SHACL shapes.
+        Nothing is written in either case.
+    """
+    data_dir = paths.data_dir(data_dir)
+    out_dir = Path(out_dir) if out_dir is not None else paths.build_dir()
+    ontology_dir = Path(ontology_dir)
+    if imports and (add_data or is_streaming(data_dir)):
+        raise ValueError("imported graphs are added to the build of curated YAML records only, not to a streaming build")
+    if add_data or is_streaming(data_dir):
+        from graphkit.build.streaming import build_streaming
+
+        return build_streaming([data_dir, *map(Path, add_data)], out_dir, ontology_dir=ontology_dir, docs=docs,
+                               progress=progress, store=store, nquads=nquads,
+                               store_checks=store_checks)
+    return build_small(data_dir, out_dir, ontology_dir=ontology_dir, docs=docs, progress=progress, imports=imports)
+
+
+def validate(data_dir: Path | str | None = None, ontology_dir: Path | str = DEFAULT_ONTOLOGY) -> ShaclResult:
+    """Check the records and the dataset they make against the SHACL shapes, writing nothing.
+
+    The records are loaded and validated, mapped to RDF and the merged graph is validated with
+    the shapes in ``ontology_dir/shapes``: the checks of :func:`build`, without its files.
+
+    Args:
+        data_dir: Folder of curated records (default: ``data/`` of the working folder).
+        ontology_dir: Ontology folder (vocabularies, shapes).
+
+    Returns:
+        The SHACL result; ``conforms`` is False when there are violations.
+
+    Raises:
+        RecordsInvalid: the records have problems (each with file, record and field).
+
+    Example:
+        >>> from graphkit.build import validate
+        >>> print("\\n".join(validate().lines(warnings=False)))  # doctest: +SKIP
+        conforms: yes (0 violations, 34 warnings)
+    """
+    data_dir, ontology_dir = paths.data_dir(data_dir), Path(ontology_dir)
+    recs = load_records(data_dir, ontology_dir=ontology_dir)
+    return shacl_validate(merged_graph(records_to_dataset(recs, ontology_dir)), ontology_dir / "shapes")
+
+
+def is_streaming(data_dir: Path) -> bool:
+    """Whether ``data_dir`` is built by the streaming build (a bulk folder of JSON Lines records)."""
+    from graphkit.records.bulk import is_bulk_folder
+
+    return is_bulk_folder(data_dir)
+
+
+__all__ = ["build", "validate", "is_streaming", "load_summary", "Summary", "BuildFailed", "ShaclResult",
+           "merged_graph", "shacl_validate", "DEFAULT_ONTOLOGY", "DATASET_NQUADS", "DATASET_TRIG", "MERGED_TURTLE",
+           "SHACL_REPORT", "SUMMARY"]
