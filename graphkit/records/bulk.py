@@ -7,7 +7,7 @@ its document's text inline (``"text": "..."``) instead of a file under ``sources
 Lines rather than tables: ``docs/decisions/0012-bulk-records-are-json-lines-built-by-streaming.md``.
 
 Records are validated by the same pydantic models and cross-record checks as the YAML files
-(:mod:`graphkit.records`, :mod:`graphkit.checks`), one line at a time, and every problem is
+(:mod:`graphkit.records.schema`, :mod:`graphkit.records.checks`), one line at a time, and every problem is
 reported with its file, record (with the line number) and field. Projects are streamed:
 :func:`iter_projects` never holds more than one line in memory, so the build of a million
 projects keeps only the registries (organisations, funds, places, source texts) in memory.

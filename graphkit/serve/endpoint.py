@@ -15,7 +15,7 @@ Routes:
   ``/api/queries`` the named queries; ``/api/info`` the dataset and limits;
   ``/maps/NAME.html`` the network maps under the maps folder, read-only.
 
-Every query runs in a worker process (:mod:`graphkit.pool`) that is killed when it outlives the
+Every query runs in a worker process (:mod:`graphkit.serve.pool`) that is killed when it outlives the
 timeout, and answers are capped at ``max_rows`` rows; a capped answer says so in the headers
 ``X-Graphkit-Truncated: true`` and ``Warning``. Requests whose Host is not the server's own
 name are refused (no DNS rebinding); cross-origin reads are allowed only for the origins given,
