@@ -67,7 +67,7 @@ def task_synth(a: argparse.Namespace) -> dict[str, Any]:
 
 
 def task_build(a: argparse.Namespace) -> dict[str, Any]:
-    from graphkit.build import build
+    from graphkit.builder import build
 
     t0 = time.perf_counter()
     phases: list[tuple[str, float]] = []

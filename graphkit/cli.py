@@ -191,7 +191,7 @@ def build(data_dir: Path, ontology_dir: Path, build_dir: Path, no_docs: bool, qu
 
     Example: graphkit build --build build/graph
     """
-    from graphkit.build import build as run_build, is_streaming
+    from graphkit.builder import build as run_build, is_streaming
 
     if no_nquads and store_mode != "disk":
         raise CommandRefused("build failed: --no-nquads needs --store disk (without dataset.nq the build must "
@@ -229,7 +229,7 @@ def validate(data_dir: Path, ontology_dir: Path, warnings: bool) -> None:
 
     Example: graphkit validate --no-warnings
     """
-    from graphkit.build import validate as run_validate
+    from graphkit.builder import validate as run_validate
 
     result = run_validate(data_dir, ontology_dir)
     for line in result.lines(warnings=warnings):
@@ -327,7 +327,7 @@ def stats(build_dir: Path) -> None:
 
     Example: graphkit stats --build build/graph
     """
-    from graphkit.build import SUMMARY, load_summary
+    from graphkit.builder import SUMMARY, load_summary
 
     if not (build_dir / SUMMARY).exists():
         raise CommandRefused(f"no build in {build_dir}: run `graphkit build` first", EXIT_RUNTIME)
@@ -363,7 +363,7 @@ def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
     """
     import socket
 
-    from graphkit.build import DATASET_NQUADS
+    from graphkit.builder import DATASET_NQUADS
     from graphkit.serve.endpoint import serve as run_server
 
     nq = _need_build(build_dir, DATASET_NQUADS)
@@ -410,7 +410,7 @@ def push(build_dir: Path, endpoint: str, graph_store: str | None, update_endpoin
 
     Example: graphkit push --build build/graph --endpoint http://127.0.0.1:7878/query --graph-store http://127.0.0.1:7878/store
     """
-    from graphkit.build import DATASET_NQUADS
+    from graphkit.builder import DATASET_NQUADS
     from graphkit.store.remote import push as run_push
 
     nq = _need_build(build_dir, DATASET_NQUADS)

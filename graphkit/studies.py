@@ -97,7 +97,7 @@ def study_store(build_dir: Path | str | None = None, *, build_if_missing: bool =
     Imported datasets (``graphkit build --with-imports``) are left out: the studies are about the
     projects of the curated pages, and their numbers are checked against those pages.
     """
-    from graphkit.build import DATASET_NQUADS, build
+    from graphkit.builder import DATASET_NQUADS, build
     from graphkit.store.sources import SEEDS, open_sources
 
     out = study_build_dir(build_dir)

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graphkit.build import build
+from graphkit.builder import build
 from graphkit.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from conftest import DATA
-from graphkit.build import DEFAULT_ONTOLOGY, BuildFailed, build, merged_graph, shacl_validate
+from graphkit.builder import DEFAULT_ONTOLOGY, BuildFailed, build, merged_graph, shacl_validate
 from graphkit.namespaces import GRAPH, MCN, ORGANISATION, PROJECT, ROLE, SOURCE
 from graphkit.rdf.mapping import records_to_dataset
 from graphkit.records import load_records

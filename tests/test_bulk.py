@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import DATA
-from graphkit.build import DEFAULT_ONTOLOGY, build
+from graphkit.builder import DEFAULT_ONTOLOGY, build
 from graphkit.cli import main
 from graphkit.queries import list_queries, plain_rows, run_query
 from graphkit.rdf.mapping import records_to_dataset, records_to_nquads as map_all
@@ -250,7 +250,7 @@ def test_rewritten_violation_checks_still_fire(built):
             {"name": "Cicsene", "org1": "organisation:cicsene", "org2": "organisation:cisv"}],
     }
     # the build runs them side by side in threads: the same rows, each under its own check
-    from graphkit.build.streaming import violation_checks
+    from graphkit.builder.streaming import violation_checks
 
     assert {k: sorted(v) for k, v in violation_checks(broken.store).items()} == {
         "organisation-name-collision-violation": [
@@ -288,8 +288,8 @@ def test_weights_only_projection_equals_the_full_one_on_a_thousand_projects(seed
 
 
 def test_no_store_checks_skips_only_the_whole_store_checks(tmp_path, monkeypatch):
-    import graphkit.build.streaming as sb
-    from graphkit.build import BuildFailed
+    import graphkit.builder.streaming as sb
+    from graphkit.builder import BuildFailed
 
     synthesize(10, 4, out_dir=tmp_path / "s")
     calls = []
@@ -327,7 +327,7 @@ def test_the_store_is_compacted_while_the_checks_run(tmp_path, monkeypatch):
     # the loaders leave overlapping files; the build compacts them (Store.optimize) before anyone
     # queries the store (1M projects: a hub's look-up 72 s -> 12 s), and runs the whole-store
     # checks on the other core meanwhile
-    import graphkit.build.streaming as sb
+    import graphkit.builder.streaming as sb
 
     synthesize(10, 5, out_dir=tmp_path / "s")
     calls: list[str] = []
@@ -361,7 +361,7 @@ def test_the_store_is_compacted_while_the_checks_run(tmp_path, monkeypatch):
 def test_a_failing_compaction_leaves_nothing_behind(tmp_path, monkeypatch):
     import pyoxigraph as ox
 
-    import graphkit.build.streaming as sb
+    import graphkit.builder.streaming as sb
 
     synthesize(10, 5, out_dir=tmp_path / "s")
     checked = []
@@ -395,7 +395,7 @@ def test_a_failing_compaction_leaves_nothing_behind(tmp_path, monkeypatch):
 def test_parts_loaded_side_by_side_give_the_store_the_whole_file(tmp_path, monkeypatch):
     # the build hands parts of the N-Quads to LOADERS threads; with parts of 64 KiB, 30 projects
     # make dozens of them: the store must hold exactly the quads of dataset.nq
-    import graphkit.build.streaming as sb
+    import graphkit.builder.streaming as sb
 
     monkeypatch.setattr(sb, "_PART_BYTES", 64 << 10)
     monkeypatch.setattr(sb, "_LINES", 200)
@@ -419,7 +419,7 @@ def test_parts_loaded_side_by_side_give_the_store_the_whole_file(tmp_path, monke
 
 
 def test_a_failing_loader_leaves_nothing_behind(tmp_path, monkeypatch):
-    import graphkit.build.streaming as sb
+    import graphkit.builder.streaming as sb
 
     monkeypatch.setattr(sb, "_PART_BYTES", 64 << 10)
     monkeypatch.setattr(sb, "_LINES", 200)

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from graphkit import cli
 from conftest import DATA
-from graphkit.build import DEFAULT_ONTOLOGY, validate
+from graphkit.builder import DEFAULT_ONTOLOGY, validate
 from graphkit.cli import DEPRECATED_OUT, main
 from graphkit.errors import EXIT_NONCONFORMING, EXIT_RUNTIME, EXIT_USAGE, GraphkitError
 from graphkit.namespaces import PREFIXES
@@ -49,7 +49,7 @@ def test_an_error_raised_in_a_command_prints_its_message_and_exits_with_its_code
 
 def test_every_domain_exception_carries_its_exit_code_and_keeps_its_old_base():
     from graphkit.browser import BrowserError
-    from graphkit.build import BuildFailed
+    from graphkit.builder import BuildFailed
     from graphkit.imports import DatasetError, ReviewError
     from graphkit.network import InconsistentAnswers, NetworkError
     from graphkit.queries import ParameterError, QueryFileError

@@ -37,12 +37,12 @@ def test_an_import_upwards_breaks_the_layers(tmp_path):
     copy = tmp_path / "graphkit"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("resources", "__pycache__", "web", "templates"))
     base = copy / "store" / "base.py"
-    base.write_text(base.read_text(encoding="utf-8") + "\n\ndef _late():\n    from graphkit.build import build\n",
+    base.write_text(base.read_text(encoding="utf-8") + "\n\ndef _late():\n    from graphkit.builder import build\n",
                     encoding="utf-8")
     result = lint(tmp_path)
     assert result.returncode == 1
     assert "Layers: each module imports only the layers below it BROKEN" in result.stdout
-    assert "graphkit.store.base -> graphkit.build" in result.stdout
+    assert "graphkit.store.base -> graphkit.builder" in result.stdout
     assert "The store imports nothing above it" in result.stdout and "Contracts: 1 kept, 3 broken." in result.stdout
 
 
@@ -84,6 +84,6 @@ def test_private_name_check_finds_one(tmp_path):
 def test_importing_the_store_loads_no_records_mapping_or_build():
     code = ("import sys, graphkit.store, graphkit.store.remote, graphkit.store.sparqltext;"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'yaml') or "
-            "m.startswith(('graphkit.build', 'graphkit.records', 'graphkit.rdf', 'graphkit.queries'))))")
+            "m.startswith(('graphkit.builder', 'graphkit.records', 'graphkit.rdf', 'graphkit.queries'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"

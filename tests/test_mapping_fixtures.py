@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import DATA
-from graphkit.build import build
+from graphkit.builder import build
 from graphkit.imports import import_dataset
 from graphkit.synth import synthesize
 

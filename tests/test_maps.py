@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphkit.browser import BrowserError, Chromium
-from graphkit.build import build
+from graphkit.builder import build
 from graphkit.cli import main
 from graphkit.maps import LARGE_GRAPH_EDGES, PHYSICS_MAX_NODES, MapHTML, map_data, render_map, write_map
 from graphkit.network import Filters, organisation_network, project, resolve_filters

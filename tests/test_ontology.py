@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS
 
-from graphkit.build import ontology
+from graphkit.builder import ontology
 from graphkit.namespaces import MCN, ORG, ROLE, VOCAB
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graphkit.build import build
+from graphkit.builder import build
 from graphkit.cli import main
 from graphkit.records import Problem, RecordsInvalid, load_records
 

@@ -29,7 +29,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT
 from graphkit import paths
-from graphkit.build import load_summary
+from graphkit.builder import load_summary
 from graphkit.cli import main
 from graphkit.queries import list_queries
 

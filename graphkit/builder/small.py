@@ -12,8 +12,8 @@ from typing import Callable, Sequence
 
 from rdflib import Dataset
 
-from graphkit.build.shacl import BuildFailed, ShaclResult, merged_graph, shacl_validate
-from graphkit.build.summary import Summary, summarise
+from graphkit.builder.shacl import BuildFailed, ShaclResult, merged_graph, shacl_validate
+from graphkit.builder.summary import Summary, summarise
 from graphkit.folders import swap_into_place, temporary_beside
 from graphkit.paths import DATASET_NQUADS, DATASET_TRIG, MERGED_TURTLE, SHACL_REPORT, SUMMARY
 from graphkit.rdf.mapping import records_to_dataset
@@ -24,7 +24,7 @@ def build_small(data_dir: Path, out_dir: Path, *, ontology_dir: Path, docs: bool
                 progress: Callable[[str], None] = lambda _msg: None, imports: Sequence[Path | str] = ()) -> Summary:
     """Build the curated YAML records of ``data_dir`` into ``out_dir`` in memory (rdflib): full
     SHACL, TriG, N-Quads, Turtle; ``imports`` (graphs written by ``graphkit import``) are added to
-    the outputs (:mod:`graphkit.build.combine`). See :func:`graphkit.build.build`."""
+    the outputs (:mod:`graphkit.builder.combine`). See :func:`graphkit.builder.build`."""
     progress("reading and validating records")
     recs = load_records(data_dir, ontology_dir=ontology_dir)
     progress("mapping records to RDF")
@@ -39,7 +39,7 @@ def build_small(data_dir: Path, out_dir: Path, *, ontology_dir: Path, docs: bool
         _write_outputs(ds, shacl, tmp, ontology_dir, docs)
         summary = summarise(ds, shacl, out_dir)
         if imports:
-            from graphkit.build.combine import add_imports
+            from graphkit.builder.combine import add_imports
 
             progress("adding the imported datasets")
             counts = add_imports(tmp, [Path(p) for p in imports], summary.graphs, progress)
@@ -62,7 +62,7 @@ def _write_outputs(ds: Dataset, shacl: ShaclResult, tmp: Path, ontology_dir: Pat
     report = ["violations:", *shacl.violations, "", "warnings:", *shacl.warnings, "", "info:", *shacl.infos]
     (tmp / SHACL_REPORT).write_text("\n".join(report) + "\n", encoding="utf-8")
     if docs:
-        from graphkit.build.ontology import write_docs
+        from graphkit.builder.ontology import write_docs
 
         write_docs(tmp)
 

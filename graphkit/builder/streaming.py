@@ -1,8 +1,8 @@
 """The streaming build: records of any size -> N-Quads -> an on-disk Oxigraph store, in one pass.
 
-Used by :func:`graphkit.build.build` when a data folder is in the bulk format (JSON Lines,
+Used by :func:`graphkit.builder.build` when a data folder is in the bulk format (JSON Lines,
 :mod:`graphkit.records.bulk`) or several folders are built together (the curated records and a folder of
-synthetic or imported ones). The small build (:mod:`graphkit.build`) holds the whole dataset in
+synthetic or imported ones). The small build (:mod:`graphkit.builder`) holds the whole dataset in
 rdflib; this one never does:
 
 1. the registries (sources, organisations, funds, places) of every folder are read, validated and
@@ -43,8 +43,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Sequence
 
-from graphkit.build.shacl import BuildFailed, merged_graph, shacl_validate
-from graphkit.build.summary import Summary
+from graphkit.builder.shacl import BuildFailed, merged_graph, shacl_validate
+from graphkit.builder.summary import Summary
 from graphkit.paths import DATASET_NQUADS, SHACL_REPORT, STORE_DIR, SUMMARY
 from graphkit.records.bulk import count_lines, is_bulk_folder, iter_projects, read_registry, read_yaml_projects
 from graphkit.records.checks import Checker, check_raw_project, walk_quotes
@@ -481,7 +481,7 @@ def build_streaming(
                   "", "violations:", *shacl.violations, "", "warnings:", *shacl.warnings, "", "info:", *shacl.infos]
         (tmp / SHACL_REPORT).write_text("\n".join(report) + "\n", encoding="utf-8")
         if docs:
-            from graphkit.build.ontology import write_docs
+            from graphkit.builder.ontology import write_docs
 
             write_docs(tmp)
         summary = Summary(projects=stats["projects"], organisations=len(recs.organisations),

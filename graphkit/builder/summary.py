@@ -11,7 +11,7 @@ from rdflib import Dataset
 from rdflib.namespace import RDF
 
 from graphkit import paths
-from graphkit.build.shacl import ShaclResult, merged_graph
+from graphkit.builder.shacl import ShaclResult, merged_graph
 from graphkit.namespaces import MCN, ORG, curie
 
 

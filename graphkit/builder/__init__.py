@@ -2,11 +2,11 @@
 
 Steps: read and validate the records (every problem at once); map them to RDF (one named graph
 per source document, :mod:`graphkit.rdf.mapping`); validate the dataset with the SHACL shapes
-(violations fail the build, warnings are reported, :mod:`graphkit.build.shacl`); write the
+(violations fail the build, warnings are reported, :mod:`graphkit.builder.shacl`); write the
 dataset, the SHACL report, the ontology documentation and a summary
-(:mod:`graphkit.build.summary`) into a temporary folder that replaces the old output only when
-everything succeeded. Curated YAML records are built in memory (:mod:`graphkit.build.small`);
-bulk JSON Lines records, or several folders, by streaming (:mod:`graphkit.build.streaming`).
+(:mod:`graphkit.builder.summary`) into a temporary folder that replaces the old output only when
+everything succeeded. Curated YAML records are built in memory (:mod:`graphkit.builder.small`);
+bulk JSON Lines records, or several folders, by streaming (:mod:`graphkit.builder.streaming`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from graphkit import paths
-from graphkit.build.shacl import BuildFailed, ShaclResult, merged_graph, shacl_validate
-from graphkit.build.small import build_small
-from graphkit.build.summary import Summary, load_summary
+from graphkit.builder.shacl import BuildFailed, ShaclResult, merged_graph, shacl_validate
+from graphkit.builder.small import build_small
+from graphkit.builder.summary import Summary, load_summary
 from graphkit.paths import DATASET_NQUADS, DATASET_TRIG, MERGED_TURTLE, SHACL_REPORT, SUMMARY
 from graphkit.rdf.mapping import records_to_dataset
 from graphkit.records import load_records
@@ -46,13 +46,13 @@ def build(
     A folder of curated YAML records alone is built in memory with rdflib (full SHACL, TriG,
     N-Quads, Turtle). A bulk folder (JSON Lines, :mod:`graphkit.records.bulk`), or several folders
     (``add_data``: e.g. synthetic or imported records beside the curated ones), are built by the
-    streaming build (:mod:`graphkit.build.streaming`), which also writes an on-disk Oxigraph store
+    streaming build (:mod:`graphkit.builder.streaming`), which also writes an on-disk Oxigraph store
     (``store``: ``auto`` keeps it from a million quads on, ``disk`` always, ``none`` never;
     ``nquads=False`` with ``store="disk"`` keeps the store without ``dataset.nq``;
     ``store_checks=False`` skips the violation checks on the whole store, for huge builds).
 
     ``imports`` are graphs written by ``graphkit import`` (``build/imports/*/graph.nq``), added to
-    the outputs of the curated build (:mod:`graphkit.build.combine`).
+    the outputs of the curated build (:mod:`graphkit.builder.combine`).
 
     Raises:
         RecordsInvalid: the records have problems (each with file, record and field).
@@ -65,7 +65,7 @@ def build(
     if imports and (add_data or is_streaming(data_dir)):
         raise ValueError("imported graphs are added to the build of curated YAML records only, not to a streaming build")
     if add_data or is_streaming(data_dir):
-        from graphkit.build.streaming import build_streaming
+        from graphkit.builder.streaming import build_streaming
 
         return build_streaming([data_dir, *map(Path, add_data)], out_dir, ontology_dir=ontology_dir, docs=docs,
                                progress=progress, store=store, nquads=nquads,
@@ -90,7 +90,7 @@ def validate(data_dir: Path | str | None = None, ontology_dir: Path | str = DEFA
         RecordsInvalid: the records have problems (each with file, record and field).
 
     Example:
-        >>> from graphkit.build import validate
+        >>> from graphkit.builder import validate
         >>> print("\\n".join(validate().lines(warnings=False)))  # doctest: +SKIP
         conforms: yes (0 violations, 34 warnings)
     """
