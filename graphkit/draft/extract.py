@@ -56,7 +56,7 @@ def _compiled(language: str) -> dict[str, Any]:
     # a name: capitalised tokens with connectors between them, optionally an acronym in parentheses
     name_tail = rf"(?:\s+(?:(?:{conn})\s+)*{token})*(?:\s*{ACR_PAREN})?"
     return {
-        "org": re.compile(rf"(?<![\w’'])(?:{org})(?![\w]){name_tail}"),
+        "org": re.compile(rf"(?<!\w)(?:{org})(?![\w]){name_tail}"),
         "name": re.compile(rf"{token}{name_tail}"),
         "cues": [(re.compile(rf"(?<!\w)(?:{c['pattern']})(?!\w)", flags), c["role"]) for c in p["cues"]],
         "after": [(re.compile(rf"\s*\(?\s*(?:{a['pattern']})(?!\w)\s*\)?", flags), a["role"]) for a in p["after"]],
@@ -386,7 +386,7 @@ def _amount(num: str, mult: str | None, language: str) -> str | None:
     except ArithmeticError:
         return None
     if mult:
-        power = next(pw for p, pw in _MULT if re.fullmatch(p, mult))
+        power = next(pw for p, pw in _MULT if re.fullmatch(re.sub(r"\(\?=[^)]*\)", "", p), mult))
         value = value.scaleb(power)
     text = format(value.normalize(), "f")
     return text
