@@ -59,7 +59,7 @@ def _compiled(language: str) -> dict[str, Any]:
         "org": re.compile(rf"(?<!\w)(?:{org})(?![\w]){name_tail}"),
         "name": re.compile(rf"{token}{name_tail}"),
         "cues": [(re.compile(rf"(?<!\w)(?:{c['pattern']})(?!\w)", flags), c["role"]) for c in p["cues"]],
-        "after": [(re.compile(rf"\s*\(?\s*(?:{a['pattern']})(?!\w)\s*\)?", flags), a["role"]) for a in p["after"]],
+        "after": [(re.compile(rf"[ \t]*\(?[ \t]*(?:{a['pattern']})(?!\w)[ \t]*\)?", flags), a["role"]) for a in p["after"]],
         "headings": [(re.compile(rf"^[\s•·*\-–]*(?:{h['pattern']})\s*:\s*", flags), h["role"]) for h in p["headings"]],
         "any_heading": re.compile(r"^[\s•·*\-–]*[^\W\d_][\w ’'/()-]{0,40}:\s*"),
         "articles": re.compile(rf"^(?:(?:{_alt(p['articles'])})(?:\s+|(?<=[’'])))", flags),
