@@ -58,6 +58,7 @@ class Registry:
         self.gazetteer = sorted(gaz, key=lambda x: (-len(x[0]), x))
 
     def match(self, name: str, italian: bool) -> tuple[str | None, float, str]:
+        """The best registry organisation for a name: (id or None, score rounded to 0.01, method)."""
         sid, score = self.resolver.best_seed(self.resolver.analyser.analyse(name), italian)
         return sid, round(score.confidence, 2), score.method
 

@@ -47,6 +47,8 @@ def same_name(a: str, b: str) -> bool:
 
 @dataclass
 class PageScore:
+    """The scores of one page's draft against its expected record (counts found/expected)."""
+
     page: str
     found: int = 0
     expected: int = 0

@@ -38,6 +38,8 @@ class Mention:
 
 @dataclass
 class Reading:
+    """Everything read from a page (kept for callers that want it in one value)."""
+
     mentions: list[Mention] = field(default_factory=list)
     funds: list[dict[str, Any]] = field(default_factory=list)
     dates: list[dict[str, Any]] = field(default_factory=list)

@@ -86,6 +86,7 @@ def html_text(html: str) -> str:
 
 
 def looks_like_html(text: str) -> bool:
+    """Whether a text is an HTML document (a doctype, an html tag or a block tag near its start)."""
     head = text.lstrip()[:1000].lower()
     return head.startswith("<!doctype html") or head.startswith("<html") or bool(
         re.search(r"<(?:html|body|head|div|p)\b[^>]*>", head))
