@@ -795,6 +795,70 @@ def sources_map(build_dir: Path, sources: tuple[str, ...], map_path: Path | None
     click.echo(f"written {written}")
 
 
+class _DraftGroup(click.Group):
+    """``graphkit draft PAGE``, or ``graphkit draft evaluate``: a first word that is no subcommand
+    is the page."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["page", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group("draft", cls=_DraftGroup)
+def draft_group() -> None:
+    """Draft records from a web page: graphkit draft PAGE [--language it|fr|es|en] [--url URL] [--out FILE].
+
+    Reads the page (plain text or HTML saved from a browser), tells its language when not given,
+    and writes a YAML draft in the records format: a source, the project with its participants
+    (registry match or new organisation, role, quote, confidence), funds, dates, budgets, and
+    what it could not place. `graphkit draft evaluate` scores drafts against expected records.
+    Exit codes: 0 written; 1 a page that cannot be drafted (empty, binary, no organisation);
+    2 usage.
+
+    Example: graphkit draft data/pages-dev/it-passerelles.txt --out build/drafts/it-passerelles.yaml
+    """
+
+
+@draft_group.command("page", hidden=True)
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--language", type=click.Choice(["it", "fr", "es", "en"]), default=None,
+              help="The page's language [default: detected from its words].")
+@click.option("--url", default=None, help="The page's address, for the source entry.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The YAML file to write [default: standard output].")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=_default_data,
+              show_default=DATA_DEFAULT, help="Folder of curated records (the registry).")
+def draft_page_cmd(page: Path, language: str | None, url: str | None, out_path: Path | None, data_dir: Path) -> None:
+    """Draft records from one page."""
+    from graphkit.draft import draft_page, render, write_draft
+
+    draft = draft_page(page, language=language, url=url, data_dir=data_dir)
+    if out_path is None:
+        click.echo(render(draft), nl=False)
+    else:
+        click.echo(f"written {write_draft(draft, out_path)}")
+
+
+@draft_group.command("evaluate")
+@click.option("--pages", "pages_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of page texts [default: data/pages-dev of the records folder].")
+@click.option("--expected", "expected_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of expected records [default: PAGES/expected].")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=_default_data,
+              show_default=DATA_DEFAULT, help="Folder of curated records (the registry).")
+def draft_evaluate(pages_dir: Path | None, expected_dir: Path | None, data_dir: Path) -> None:
+    """Score drafts of the pages against hand-made expected records, per page and overall.
+
+    Example: graphkit draft evaluate --pages data/pages-dev
+    """
+    from graphkit.draft.evaluate import evaluate_pages, table
+
+    pages_dir = pages_dir or data_dir / "pages-dev"
+    for line in table(evaluate_pages(pages_dir, expected_dir or pages_dir / "expected", data_dir)):
+        click.echo(line)
+
+
 @main.command()
 @click.option("--projects", "n_projects", type=click.IntRange(min=1), required=True, help="How many projects.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed and size give the same files.")

@@ -1,0 +1,421 @@
+"""What a page says, found by the language's patterns: organisation names with their roles, funds
+of the registry, dates, budgets (:func:`read_text`). Everything keeps the sentence it came from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from graphkit.draft.read import Segment, patterns, segments
+
+CAP = r"(?:[^\W\d_a-zß-ÿ])"                 # an upper-case letter
+CAP_TOKEN = rf"{CAP}[\w’'.&-]*"             # ``Celano``, ``Gran``, ``Sasso-Velino``, ``ANCI``
+ELIDED = rf"[a-zà-ÿ]{{1,4}}[’']{CAP}[\w.-]*"   # ``dell’Aquila``, ``d’Encadrement``
+ACR_PAREN = r"\(\s*[A-Z][A-Za-z.&-]{1,14}\s*\)"
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+@dataclass
+class Mention:
+    """A name found in the page: where, as written, how, and the role the page gives it."""
+
+    start: int
+    end: int
+    as_written: str
+    how: str                         # gazetteer | org-word | list | heading | acronym
+    segment: Segment
+    role: str | None = None
+    role_how: str | None = None      # heading | after | cue
+    role_words: str | None = None
+    proposed_name: str | None = None  # ``Comune di Celano`` for ``Celano`` after ``i Comuni di``
+
+
+@dataclass
+class Reading:
+    """Everything read from a page (kept for callers that want it in one value)."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    funds: list[dict[str, Any]] = field(default_factory=list)
+    dates: list[dict[str, Any]] = field(default_factory=list)
+    budgets: list[dict[str, Any]] = field(default_factory=list)
+    title: dict[str, str] | None = None
+    cues_unused: list[dict[str, str]] = field(default_factory=list)
+
+
+@lru_cache(maxsize=None)
+def _compiled(language: str) -> dict[str, Any]:
+    p = patterns(language)
+    flags = re.IGNORECASE
+    conn = _alt([c for c in p["connectors"]])
+    org = _alt(p["org_words"])
+    token = rf"(?:{CAP_TOKEN}|{ELIDED}|\d+)"
+    # a name: capitalised tokens with connectors between them, optionally an acronym in parentheses
+    name_tail = rf"(?:\s+(?:(?:{conn})\s+)*{token})*(?:\s*{ACR_PAREN})?"
+    return {
+        "org": re.compile(rf"(?<!\w)(?:{org})(?![\w]){name_tail}"),
+        "name": re.compile(rf"{token}{name_tail}"),
+        "cues": [(re.compile(rf"(?<!\w)(?:{c['pattern']})(?!\w)", flags), c["role"]) for c in p["cues"]],
+        "after": [(re.compile(rf"[ \t]*\(?[ \t]*(?:{a['pattern']})(?!\w)[ \t]*\)?", flags), a["role"]) for a in p["after"]],
+        "headings": [(re.compile(rf"^[\s•·*\-–]*(?:{h['pattern']})\s*:\s*", flags), h["role"]) for h in p["headings"]],
+        "any_heading": re.compile(r"^[\s•·*\-–]*[^\W\d_][\w ’'/()-]{0,40}:\s*"),
+        "articles": re.compile(rf"^(?:(?:{_alt(p['articles'])})(?:\s+|(?<=[’'])))", flags),
+        "plurals": {k: v for k, v in (p.get("plurals") or {}).items()},
+        "and": re.compile(rf"\s*,\s*|\s+(?:{_alt(p['and_words'])})\s+"),
+        "org_start": re.compile(rf"^(?:{org})(?!\w)"),
+        "title_heading": re.compile(rf"^[\s•·*\-–]*(?:{p['title_headings']})\s*:\s*(.+)$", flags),
+        "title_prose": re.compile(rf"(?<!\w)(?:{p['project_words']})\s+[«“\"]\s*([^»”\"]{{3,120}}?)\s*[»”\"]", flags),
+        "months": {k.casefold(): v for k, v in p["months"].items()},
+        "conn": {c.casefold() for c in p["connectors"]},
+    }
+
+
+def _trim(text: str, conn: set[str]) -> str:
+    """A name without the connectors, dashes and dots it may end with (``Comuni di Celano e`` ...)."""
+    words = text.split()
+    while words and (words[-1].casefold() in conn or words[-1] in {"-", "–"}):
+        words.pop()
+    out = " ".join(words) if words else ""
+    return out.rstrip(".,;:-– ") if not re.search(r"\.\w\.$", out) else out
+
+
+# ------------------------------------------------------------------ organisation names
+
+def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_spans: list[tuple[int, int]]) -> list[Mention]:
+    """The organisation names of the page: registry names, names starting with an organisation word,
+    names listed after a heading or a role cue, acronyms in parentheses."""
+    c = _compiled(language)
+    segs = segments(text)
+    lines = text.split("\n")
+    found: list[Mention] = []
+
+    def add(start: int, as_written: str, how: str, seg: Segment, **kw: Any) -> None:
+        as_written = _trim(as_written, c["conn"])
+        if not as_written or len(as_written) < 2:
+            return
+        found.append(Mention(start, start + len(as_written), as_written, how, seg, **kw))
+
+    # the role of a heading line (``Partner: ...``), with the lines of its list that follow
+    heading_role: dict[int, tuple[str, str]] = {}
+    current: tuple[str, str] | None = None
+    for i, line in enumerate(lines):
+        m = next(((h, role) for h, role in c["headings"] if h.match(line)), None)
+        if m:
+            hm = m[0].match(line)
+            current = (m[1], hm.group(0).strip(" •·*-–:"))
+            heading_role[i] = current
+            if line[hm.end():].strip():
+                current = None          # names on the same line: the list ends with the line
+        elif current and line.strip() and not c["any_heading"].match(line):
+            heading_role[i] = current
+        else:
+            current = None
+
+    for seg in segs:
+        s = seg.text
+        base = seg.start
+        # names after a heading: the items of the list
+        if seg.line in heading_role:
+            role, words = heading_role[seg.line]
+            body_start = 0
+            for h, _ in c["headings"]:
+                hm = h.match(s)
+                if hm:
+                    body_start = hm.end()
+                    break
+            else:
+                lead = re.match(r"^[\s•·*\-–]*", s)
+                body_start = lead.end() if lead else 0
+            for item in _items(s, body_start, c):
+                add(base + item[0], item[1], "heading", seg, role=role, role_how="heading", role_words=words)
+        # names listed after a role cue: ``in partenariato con A, B e C``
+        for cm, role in _cues(s, c):
+            for item in _items(s, cm.end(), c, stop_at_lower=True):
+                add(base + item[0], item[1], "list", seg, proposed_name=item[2])
+        for m in c["org"].finditer(s):
+            add(base + m.start(), m.group(0), "org-word", seg)
+        for m in re.finditer(ACR_PAREN, s):
+            inner = m.group(0).strip("() ")
+            if re.fullmatch(r"[A-Z][A-Z0-9.&-]{1,14}", inner) and sum(ch.isupper() for ch in inner) >= 2:
+                add(base + m.start() + m.group(0).index(inner), inner, "acronym", seg)
+        for name, _ in gazetteer:
+            for m in re.finditer(rf"(?<![\w’']){re.escape(name)}(?![\w])", s):
+                add(base + m.start(), name, "gazetteer", seg)
+
+    # keep the longest of overlapping names; a name inside a fund's name is the fund's
+    found = [f for f in found if not any(a <= f.start and f.end <= b for a, b in fund_spans)]
+    rank = {"heading": 0, "list": 1, "org-word": 2, "gazetteer": 3, "acronym": 4}
+    found.sort(key=lambda f: (f.start, -(f.end - f.start), rank[f.how]))
+    kept: list[Mention] = []
+    for f in found:
+        over = [k for k in kept if f.start < k.end and k.start < f.end]
+        if not over:
+            kept.append(f)
+            continue
+        k = over[0]
+        if f.end - f.start > k.end - k.start and f.start >= k.start:
+            # a longer name that starts inside: keep the longer, with the list's role and name
+            f.role, f.role_how, f.role_words = k.role, k.role_how, k.role_words
+            f.proposed_name = f.proposed_name or k.proposed_name
+            kept[kept.index(k)] = f
+        elif k.role is None and f.role is not None:
+            k.role, k.role_how, k.role_words = f.role, f.role_how, f.role_words
+    kept = _drop_lone_org_words(kept, c)
+    for k in kept:
+        _give_role(k, text, c)
+    return kept
+
+
+def _drop_lone_org_words(kept: list[Mention], c: dict[str, Any]) -> list[Mention]:
+    """An organisation word alone (``Provincia``, ``Associazione``) names nothing."""
+    out = []
+    for k in kept:
+        m = c["org_start"].match(k.as_written)
+        if m and m.end() == len(k.as_written) and len(k.as_written.split()) == 1 and k.how != "gazetteer":
+            continue
+        out.append(k)
+    return out
+
+
+def _cues(s: str, c: dict[str, Any]) -> list[tuple[re.Match, str]]:
+    """The role cues of a sentence, the longest where two start or overlap at the same place."""
+    hits = [(m, role) for rx, role in c["cues"] for m in rx.finditer(s)]
+    hits.sort(key=lambda h: (h[0].start(), -(h[0].end() - h[0].start())))
+    out: list[tuple[re.Match, str]] = []
+    for m, role in hits:
+        if out and m.start() < out[-1][0].end():
+            continue
+        out.append((m, role))
+    return out
+
+
+def _items(s: str, start: int, c: dict[str, Any], stop_at_lower: bool = False) -> list[tuple[int, str, str | None]]:
+    """The names listed from ``start``: (offset, as written, proposed full name) for each item
+    separated by commas and ``and``; a list after a cue ends at the first item that is no name."""
+    out: list[tuple[int, str, str | None]] = []
+    pos = start
+    prefix: str | None = None
+    rest = s[start:]
+    parts = []
+    last = 0
+    for m in c["and"].finditer(rest):
+        parts.append((last, rest[last:m.start()]))
+        last = m.end()
+    parts.append((last, rest[last:]))
+    for off, part in parts:
+        lead = len(part) - len(part.lstrip())
+        item = part.strip()
+        off += lead
+        am = c["articles"].match(item)
+        had_article = bool(am)
+        if am:
+            item, off = item[am.end():], off + am.end()
+        plural = next((p for p in sorted(c["plurals"], key=len, reverse=True) if item.startswith(p + " ")), None)
+        if plural:
+            prefix = c["plurals"][plural]
+            item, off = item[len(plural) + 1:], off + len(plural) + 1
+        elif had_article or c["org_start"].match(item):
+            prefix = None
+        m = c["name"].match(item)
+        if not m:
+            if stop_at_lower:
+                break
+            continue
+        name = _trim(m.group(0), c["conn"])
+        if not name:
+            break
+        out.append((pos + off, name, f"{prefix} {name}" if prefix else None))
+        if stop_at_lower and m.end() < len(item.rstrip(" .;:")):
+            tail = item[m.end():].strip()
+            if tail and not any(rx.match(item[m.end():]) for rx, _ in c["after"]) and not tail.startswith("("):
+                break                   # ``il Gobierno de Canarias con 350.500 euros``: the list ends
+    return out
+
+
+def _give_role(k: Mention, text: str, c: dict[str, Any]) -> None:
+    """The role of a name: a role word right after it, else its heading, else the nearest cue
+    before it in its sentence."""
+    after = text[k.end:k.end + 40]
+    for rx, role in c["after"]:
+        m = rx.match(after)
+        if m and m.group(0).strip():
+            k.role, k.role_how, k.role_words = role, "after", m.group(0).strip(" ()")
+            return
+    if k.role_how == "heading":
+        return
+    s = k.segment.text
+    here = k.start - k.segment.start
+    before = [(m, role) for m, role in _cues(s, c) if m.end() <= here]
+    if before:
+        m, role = before[-1]
+        k.role, k.role_how, k.role_words = role, "cue", m.group(0)
+
+
+# ------------------------------------------------------------------ funds
+
+def find_funds(text: str, funds: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """The registry's funds named in the page (name, alias or acronym as written), one entry per fund
+    with its first quote; and the places of every fund name in the text."""
+    names: list[tuple[str, str]] = []
+    for f in funds:
+        for n in [f.get("name"), f.get("acronym"), *(f.get("aliases") or [])]:
+            if n and len(n) >= 3:
+                names.append((n, f["id"]))
+    names.sort(key=lambda x: (-len(x[0]), x[0], x[1]))
+    spans: list[tuple[int, int, str, str]] = []
+    for n, fid in names:
+        for m in re.finditer(rf"(?<![\w’']){re.escape(n)}(?!\w)", text):
+            if not any(a <= m.start() < b for a, b, _, _ in spans):
+                spans.append((m.start(), m.end(), n, fid))
+    spans.sort()
+    out: dict[str, dict[str, Any]] = {}
+    segs = segments(text)
+    for a, b, n, fid in spans:
+        if fid not in out:
+            seg = next(s for s in segs if s.start <= a < s.end + 1)
+            out[fid] = {"fund": fid, "as_written": n, "quote": seg.text}
+    return list(out.values()), [(a, b) for a, b, _, _ in spans]
+
+
+# ------------------------------------------------------------------ dates
+
+def find_dates(text: str, language: str) -> list[dict[str, Any]]:
+    """Dates: ``dd.mm.yyyy`` (and ``/``), ``[day] month year`` in the page's language, years and
+    ranges of them (``2008-2011``, ``01.05.2025 – 30.04.2028``), with their sentence."""
+    c = _compiled(language)
+    months = _alt(list(c["months"]))
+    def one(n: int) -> str:
+        day = rf"(?P<d{n}>\d{{1,2}})[./](?P<m{n}>\d{{1,2}})[./](?P<y{n}>(?:19|20)\d\d)"
+        named = (rf"(?:(?P<nd{n}>\d{{1,2}})(?:º|°|er)?\s+)?(?:de\s+)?(?P<nm{n}>{months})\s+(?:de\s+|del\s+)?"
+                 rf"(?P<ny{n}>(?:19|20)\d\d)")
+        year = rf"(?P<yy{n}>(?:19|20)\d\d)"
+        return rf"(?:{day}|{named}|{year})"
+
+    rx = re.compile(rf"(?<![\w.,/]){one(1)}(?:\s*(?:[-–—]|al|au|to|a|à|until|fino al)\s*{one(2)})?(?![\w/]|[.,]\d)",
+                    re.IGNORECASE)
+    out: list[dict[str, Any]] = []
+    for seg in segments(text):
+        for m in rx.finditer(seg.text):
+            first = _date(m, 1, c)
+            second = _date(m, 2, c) if any(m.group(g + "2") for g in ("d", "nm", "yy")) else None
+            if first is None:
+                continue
+            if second:
+                out.append({"kind": "period", "start": first[0], "end": second[0],
+                            "precision": first[1] if first[1] == second[1] else "mixed",
+                            "as_written": m.group(0), "quote": seg.text})
+            else:
+                out.append({"kind": "date", "value": first[0], "precision": first[1], "as_written": m.group(0),
+                            "quote": seg.text})
+    return out
+
+
+def _date(m: re.Match, n: int, c: dict[str, Any]) -> tuple[str, str] | None:
+    g = m.groupdict()
+    if g.get(f"y{n}"):
+        d, mo = int(g[f"d{n}"]), int(g[f"m{n}"])
+        if not (1 <= d <= 31 and 1 <= mo <= 12):
+            return None
+        return f"{g[f'y{n}']}-{mo:02d}-{d:02d}", "day"
+    if g.get(f"ny{n}"):
+        mo = c["months"][g[f"nm{n}"].casefold()]
+        if g.get(f"nd{n}"):
+            return f"{g[f'ny{n}']}-{mo:02d}-{int(g[f'nd{n}']):02d}", "day"
+        return f"{g[f'ny{n}']}-{mo:02d}", "month"
+    if g.get(f"yy{n}"):
+        return g[f"yy{n}"], "year"
+    return None
+
+
+# ------------------------------------------------------------------ budgets
+
+_CURRENCY = [
+    (r"€|EUR|euros?|Euros?", "EUR"), (r"US\$|USD|\$|dollars?|d[oó]lares|dollari", "USD"),
+    (r"F\s?CFA|FCFA|Fcfa|XOF", "XOF"), (r"CHF", "CHF"), (r"MAD|dirhams?", "MAD"),
+]
+_MULT = [(r"mila|mille", 3), (r"milion[ei]|millions?|millones?|mill[oó]n|mln|Mio|M(?=\s?€)", 6),
+         (r"miliardi|miliardo|milliards?|Mds|billions?|mil millones", 9)]
+_NUM = r"\d{1,3}(?:(?:[.,]|\s(?=\d{3}\b))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+
+
+def find_budgets(text: str, language: str) -> list[dict[str, Any]]:
+    """Amounts of money: a number, a multiplier (``mila``, ``M``, ``milliards``) and a currency,
+    either way round (``350.500 euros``, ``€ 180,000``, ``14 M€``); the amount an exact decimal
+    string, never a float."""
+    cur = "|".join(f"(?:{p})" for p, _ in _CURRENCY)
+    mult = "|".join(f"(?:{p})" for p, _ in _MULT)
+    after = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s?(?P<mult>{mult})?\s?(?:de\s+|d[’']\s?|di\s+)?(?P<cur>{cur})(?!\w)")
+    before = re.compile(rf"(?<!\w)(?P<cur>€|EUR|USD|US\$|\$|CHF)\s?(?P<num>{_NUM})(?:\s?(?P<mult>{mult}))?(?!\w)")
+    out: list[dict[str, Any]] = []
+    for seg in segments(text):
+        taken: list[tuple[int, int]] = []
+        hits = []
+        for rx in (after, before):
+            for m in rx.finditer(seg.text):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                hits.append(m)
+        for m in sorted(hits, key=lambda m: m.start()):
+            amount = _amount(m.group("num"), m.group("mult"), language)
+            if amount is None:
+                continue
+            code = next(code for p, code in _CURRENCY if re.fullmatch(p, m.group("cur")))
+            out.append({"amount": amount, "currency": code, "as_written": m.group(0).strip(), "quote": seg.text})
+    return out
+
+
+def _amount(num: str, mult: str | None, language: str) -> str | None:
+    s = re.sub(r"\s", "", num)
+    if "." in s and "," in s:
+        dec = "." if s.rfind(".") > s.rfind(",") else ","
+        s = s.replace("," if dec == "." else ".", "").replace(dec, ".")
+    else:
+        sep = "." if "." in s else "," if "," in s else None
+        if sep:
+            groups = s.split(sep)
+            if len(groups) > 2 or len(groups[-1]) == 3:
+                s = s.replace(sep, "")
+            else:
+                s = s.replace(sep, ".")
+    try:
+        value = Decimal(s)
+    except ArithmeticError:
+        return None
+    if mult:
+        power = next(pw for p, pw in _MULT if re.fullmatch(re.sub(r"\(\?=[^)]*\)", "", p), mult))
+        value = value.scaleb(power)
+    text = format(value.normalize(), "f")
+    return text
+
+
+# ------------------------------------------------------------------ title
+
+def find_title(text: str, language: str) -> dict[str, str] | None:
+    """The project's title: a ``Titolo progetto:`` field, else a quoted name after ``progetto``."""
+    c = _compiled(language)
+    for line in text.split("\n"):
+        m = c["title_heading"].match(line)
+        if m:
+            return {"title": m.group(1).strip(), "title_quote": line.strip()}
+    m = c["title_prose"].search(text)
+    if m:
+        return {"title": m.group(1).strip(), "title_quote": m.group(0)}
+    return None
+
+
+def unused_cues(text: str, language: str, mentions: list[Mention]) -> list[dict[str, str]]:
+    """Role cues that no name took: what the page says about roles the drafter could not place."""
+    c = _compiled(language)
+    out = []
+    for seg in segments(text):
+        for m, role in _cues(seg.text, c):
+            at = seg.start + m.end()
+            if not any(k.segment == seg and k.role_words == m.group(0) and k.start >= at for k in mentions):
+                out.append({"what": f"role cue without a name: {m.group(0)}", "role": role, "quote": seg.text})
+    return out
