@@ -209,7 +209,7 @@ def _sample_records(recs: Records, projects: list) -> Records:
     while todo:
         o = recs.organisations[todo.pop()].record
         linked = [o.parent, o.successor.org if o.successor else None, *(m.of for m in o.memberships),
-                  *(k.org for k in o.collaborates_with)]
+                  *(k.org for k in o.collaborates_with), o.same_as]
         for x in linked:
             if x and x not in orgs:
                 orgs.add(x)

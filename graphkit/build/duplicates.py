@@ -1,0 +1,178 @@
+"""Duplicates caught at the door: organisations of the registry whose names look alike
+(decision 0017).
+
+:func:`possible_duplicates` compares the names, acronyms and aliases of the registry's organisations
+with the resolver's analyser and scores (:mod:`graphkit.resolve`), pair by pair, but only the pairs
+that share a blocking key (a name key, an acronym, the initials of a long name, a word that is not
+common, a generic head with the first word after it). A pair at or above
+:data:`~graphkit.resolve.REVIEW` is a :class:`Candidate`, unless the records already relate the two
+(a unit and its parent, a successor, a membership) or state them apart (``different_from``) or the
+same (``same_as``). The build and ``graphkit validate`` print the candidates as warnings.
+
+This module sits in the build layer: it is the one place that needs both the records and the
+resolver, which are independent siblings below it (decision 0016).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from graphkit.resolve import REVIEW, Analyser, Name, Score, Vocabulary, compare
+from graphkit.resolve.places import DEMONYMS, place_words
+
+if TYPE_CHECKING:
+    from graphkit.records.schema import Records
+
+DUPLICATES_REPORT = "duplicates.txt"
+# A word shared by more organisations than this is too common to make a block of its own.
+MAX_BLOCK = 50
+
+
+@dataclass(frozen=True, order=True)
+class Candidate:
+    """Two organisations of the registry whose names look alike: the later record (``org``, in
+    ``file``) and the earlier one it may duplicate (``other``), the two names that matched, and the
+    score (confidence and method, as :func:`graphkit.resolve.compare` gives them)."""
+
+    file: str
+    org: str
+    name: str
+    other: str
+    other_name: str
+    confidence: float
+    method: str
+
+    def __str__(self) -> str:
+        return (f"{self.file}: organisation {self.org}: \"{self.name}\" ~ {self.other} "
+                f"\"{self.other_name}\" ({self.confidence:.2f} {self.method})")
+
+
+@lru_cache(maxsize=4)
+def _places(reference_dir: Path, country_names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    places, sigla = place_words(reference_dir, country_names)
+    return frozenset(places), frozenset(sigla)
+
+
+def analyser_for(recs: Records) -> Analyser:
+    """The resolver's analyser for the registry of ``recs``: its names as the vocabulary, the place
+    words of the records' reference tables and the adjectives of Italian places."""
+    from graphkit import paths
+
+    vocabulary = Vocabulary()
+    vocabulary.add(n for _, names in _names(recs) for n in names)
+    countries: tuple[str, ...] = ()
+    if recs.reference is not None:
+        countries = tuple(sorted(n for c in recs.reference.countries.values() for n in c.names.values()))
+    places, sigla = _places(paths.reference_dir_of(recs.data_dir), countries)
+    return Analyser(vocabulary, places, sigla, DEMONYMS)
+
+
+def _names(recs: Records) -> list[tuple[str, list[str]]]:
+    out = []
+    for oid, loc in recs.organisations.items():
+        o = loc.record
+        out.append((oid, [o.name, *o.aliases, *([o.acronym] if o.acronym else [])]))
+    return out
+
+
+def related_pairs(recs: Records) -> set[frozenset[str]]:
+    """The pairs of organisations the records already relate or state apart or the same: a unit and
+    each of its parents up the chain, a successor, a membership (either way), ``different_from`` and
+    ``same_as``."""
+    orgs = recs.organisations
+    pairs: set[frozenset[str]] = set()
+    for oid, loc in orgs.items():
+        o = loc.record
+        seen, cur = {oid}, o.parent
+        while cur is not None and cur not in seen:
+            pairs.add(frozenset((oid, cur)))
+            seen.add(cur)
+            cur = orgs[cur].record.parent if cur in orgs else None
+        if o.successor:
+            pairs.add(frozenset((oid, o.successor.org)))
+        for m in o.memberships:
+            pairs.add(frozenset((oid, m.of)))
+        for other in getattr(o, "different_from", None) or []:
+            pairs.add(frozenset((oid, other)))
+        same = getattr(o, "same_as", None)
+        if same:
+            pairs.add(frozenset((oid, same)))
+    # A duplicate stated with same_as is one organisation with its canonical one: every pair it
+    # makes with a third is the canonical's pair too.
+    return pairs
+
+
+def _block_keys(n: Name) -> set[str]:
+    keys = {f"k:{n.key}"}
+    for a in n.acronyms | ({n.key} if len(n.tokens) == 1 else set()) | ({n.initials} - {""}):
+        keys.add(f"a:{a}")
+    if n.head and n.remainder:
+        keys.add(f"h:{n.head}:{n.remainder.split()[0]}")
+    elif not n.head:
+        keys.update(f"w:{t}" for t in n.tokens if len(t) >= 3)
+    return keys
+
+
+def pair_score(a: list[Name], b: list[Name], *, italian: bool, common: frozenset[str]) -> tuple[Score, Name, Name]:
+    """The best score between two organisations' names (first of each list: the preferred name), each
+    pair of names scored the lower of the two ways round, each way with the other organisation's
+    preferred name as the owner of the name it compares against."""
+    best: tuple[Score, Name, Name] = (Score(0.0, "no-candidate"), a[0], b[0])
+    for x in a:
+        for y in b:
+            s1 = compare(x, y, italian_context=italian, owner=b[0], common=common)
+            if s1.confidence <= best[0].confidence:
+                continue
+            s2 = compare(y, x, italian_context=italian, owner=a[0], common=common)
+            s = s1 if s1.confidence <= s2.confidence else s2
+            if s.confidence > best[0].confidence:
+                best = (s, x, y)
+    return best
+
+
+def possible_duplicates(recs: Records, *, threshold: float = REVIEW,
+                        analyser: Analyser | None = None) -> list[Candidate]:
+    """The pairs of registry organisations whose names look alike (confidence >= ``threshold``),
+    leaving out the pairs the records relate, state apart or state the same (:func:`related_pairs`);
+    sorted by file, organisation and candidate."""
+    analyser = analyser or analyser_for(recs)
+    entries = _names(recs)
+    order = {oid: i for i, (oid, _) in enumerate(entries)}
+    names = {oid: [analyser.analyse(t) for t in texts] for oid, texts in entries}
+    blocks: dict[str, set[str]] = defaultdict(set)
+    for oid, ns in names.items():
+        for n in ns:
+            for k in _block_keys(n):
+                blocks[k].add(oid)
+    df: dict[str, int] = defaultdict(int)
+    for oid, ns in names.items():
+        for t in {t for n in ns for t in n.tokens}:
+            df[t] += 1
+    common = frozenset(t for t, c in df.items() if c >= 5)
+    related = related_pairs(recs)
+    pairs: set[tuple[str, str]] = set()
+    for key, members in blocks.items():
+        if len(members) < 2 or (key.startswith("w:") and (len(members) > MAX_BLOCK or key[2:] in common)):
+            continue
+        for x, y in combinations(sorted(members, key=order.__getitem__), 2):
+            if frozenset((x, y)) not in related:
+                pairs.add((x, y))
+    out: list[Candidate] = []
+    for x, y in pairs:      # x comes first in the registry; y is the later record
+        ox, oy = recs.organisations[x], recs.organisations[y]
+        italian = ox.record.country == oy.record.country == "country:ITA"
+        score, ny, nx = pair_score(names[y], names[x], italian=italian, common=common)
+        if score.confidence >= threshold:
+            out.append(Candidate(oy.file, y, ny.text, x, nx.text, round(score.confidence, 2), score.method))
+    return sorted(out, key=lambda c: (c.file, order[c.org], order[c.other]))
+
+
+def format_candidates(candidates: Iterable[Candidate]) -> list[str]:
+    """One line per candidate, as ``graphkit validate`` and the build print them
+    (``duplicate  organisations.yaml: organisation cop-2: "..." ~ cop "..." (0.93 fuzzy)``)."""
+    return [f"duplicate  {c}" for c in candidates]
