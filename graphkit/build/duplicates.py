@@ -20,15 +20,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
+from graphkit.errors import Nonconforming
+from graphkit.paths import DUPLICATES_REPORT
 from graphkit.resolve import REVIEW, Analyser, Name, Score, Vocabulary, compare
 from graphkit.resolve.places import DEMONYMS, place_words
 
 if TYPE_CHECKING:
     from graphkit.records.schema import Records
 
-DUPLICATES_REPORT = "duplicates.txt"
 # A word shared by more organisations than this is too common to make a block of its own.
 MAX_BLOCK = 50
 
@@ -81,9 +82,9 @@ def _names(recs: Records) -> list[tuple[str, list[str]]]:
 
 
 def related_pairs(recs: Records) -> set[frozenset[str]]:
-    """The pairs of organisations the records already relate or state apart or the same: a unit and
-    each of its parents up the chain, a successor, a membership (either way), ``different_from`` and
-    ``same_as``."""
+    """The pairs of organisations the records already relate or state apart: a unit and each of its
+    parents up the chain, a successor, a membership (either way), ``different_from``; each id taken
+    as the organisation it stands for (``same_as``)."""
     orgs = recs.organisations
     pairs: set[frozenset[str]] = set()
     for oid, loc in orgs.items():
@@ -98,13 +99,10 @@ def related_pairs(recs: Records) -> set[frozenset[str]]:
         for m in o.memberships:
             pairs.add(frozenset((oid, m.of)))
         for other in getattr(o, "different_from", None) or []:
-            pairs.add(frozenset((oid, other)))
-        same = getattr(o, "same_as", None)
-        if same:
-            pairs.add(frozenset((oid, same)))
-    # A duplicate stated with same_as is one organisation with its canonical one: every pair it
-    # makes with a third is the canonical's pair too.
-    return pairs
+            pairs.add(frozenset((oid, other.org)))
+    # A duplicate stated with same_as is one organisation with the one it duplicates: its pairs are
+    # that organisation's pairs, and the two make no pair.
+    return {frozenset(recs.canonical(x) for x in pair) for pair in pairs}
 
 
 def _block_keys(n: Name) -> set[str]:
@@ -160,7 +158,8 @@ def possible_duplicates(recs: Records, *, threshold: float = REVIEW,
         if len(members) < 2 or (key.startswith("w:") and (len(members) > MAX_BLOCK or key[2:] in common)):
             continue
         for x, y in combinations(sorted(members, key=order.__getitem__), 2):
-            if frozenset((x, y)) not in related:
+            cx, cy = recs.canonical(x), recs.canonical(y)
+            if cx != cy and frozenset((cx, cy)) not in related:
                 pairs.add((x, y))
     out: list[Candidate] = []
     for x, y in pairs:      # x comes first in the registry; y is the later record
@@ -173,6 +172,45 @@ def possible_duplicates(recs: Records, *, threshold: float = REVIEW,
 
 
 def format_candidates(candidates: Iterable[Candidate]) -> list[str]:
-    """One line per candidate, as ``graphkit validate`` and the build print them
+    """One line per candidate, as ``graphkit validate`` prints them
     (``duplicate  organisations.yaml: organisation cop-2: "..." ~ cop "..." (0.93 fuzzy)``)."""
     return [f"duplicate  {c}" for c in candidates]
+
+
+def report_text(candidates: Iterable[Candidate]) -> str:
+    """The text of the build's ``duplicates.txt``: what the file is, how to answer a flag, one
+    line per candidate (or ``none``)."""
+    lines = [str(c) for c in candidates]
+    head = ["Possible duplicate organisations of the registry: pairs whose names, acronyms or aliases look",
+            f"alike (confidence >= {REVIEW:.2f}, the resolver's review threshold). Each is a warning: merge the two",
+            "entries, or state `same_as: ID` (a duplicate) or `different_from: [ID]` (kept apart on purpose)",
+            "in organisations.yaml (docs/records.md). `graphkit build --strict-duplicates` fails on any.", ""]
+    return "\n".join(head + (lines or ["none"])) + "\n"
+
+
+class DuplicatesFound(Nonconforming):
+    """The registry has possible duplicate organisations and the build or validation was asked to fail
+    on them (``--strict-duplicates``); nothing was written (exit code 1)."""
+
+    def __init__(self, candidates: list[Candidate]):
+        self.candidates = candidates
+        super().__init__(f"{len(candidates)} possible duplicate organisation(s) (--strict-duplicates); nothing "
+                         "was written. State same_as or different_from in organisations.yaml (docs/records.md).\n"
+                         + "\n".join(f"  {c}" for c in candidates))
+
+
+def check_duplicates(recs: Records, progress: Callable[[str], None], strict: bool = False) -> list[Candidate]:
+    """The possible duplicates of ``recs``'s registry, each told to ``progress`` as a warning.
+
+    Raises:
+        DuplicatesFound: when ``strict`` and there is any.
+    """
+    progress("looking for duplicate organisations in the registry")
+    found = possible_duplicates(recs)
+    if found:
+        progress(f"possible duplicate organisations: {len(found)} (warnings; see {DUPLICATES_REPORT})")
+        for c in found:
+            progress(f"  duplicate  {c}")
+    if strict and found:
+        raise DuplicatesFound(found)
+    return found
