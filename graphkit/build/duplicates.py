@@ -4,7 +4,8 @@
 :func:`possible_duplicates` compares the names, acronyms and aliases of the registry's organisations
 with the resolver's analyser and scores (:mod:`graphkit.resolve`), pair by pair, but only the pairs
 that share a blocking key (a name key, an acronym, the initials of a long name, a word that is not
-common, a generic head with the first word after it). A pair at or above
+common, a generic head with the first word after it; a key shared by more than :data:`MAX_BLOCK`
+organisations, but a name key, is too common to block on). A pair at or above
 :data:`~graphkit.resolve.REVIEW` is a :class:`Candidate`, unless the records already relate the two
 (a unit and its parent, a successor, a membership) or state them apart (``different_from``) or the
 same (``same_as``). The build and ``graphkit validate`` print the candidates as warnings.
@@ -30,7 +31,8 @@ from graphkit.resolve.places import DEMONYMS, place_words
 if TYPE_CHECKING:
     from graphkit.records.schema import Records
 
-# A word shared by more organisations than this is too common to make a block of its own.
+# A block (but an exact name key) shared by more organisations than this is too common to compare
+# them all: ``Comune di ...`` families, synthetic registries.
 MAX_BLOCK = 50
 
 
@@ -108,7 +110,8 @@ def related_pairs(recs: Records) -> set[frozenset[str]]:
 def _block_keys(n: Name) -> set[str]:
     keys = {f"k:{n.key}"}
     for a in n.acronyms | ({n.key} if len(n.tokens) == 1 else set()) | ({n.initials} - {""}):
-        keys.add(f"a:{a}")
+        if len(a) >= 2:
+            keys.add(f"a:{a}")
     if n.head and n.remainder:
         keys.add(f"h:{n.head}:{n.remainder.split()[0]}")
     elif not n.head:
@@ -116,13 +119,20 @@ def _block_keys(n: Name) -> set[str]:
     return keys
 
 
+def _numbers(n: Name) -> frozenset[str]:
+    return frozenset(t for t in n.tokens if any(ch.isdigit() for ch in t))
+
+
 def pair_score(a: list[Name], b: list[Name], *, italian: bool, common: frozenset[str]) -> tuple[Score, Name, Name]:
     """The best score between two organisations' names (first of each list: the preferred name), each
     pair of names scored the lower of the two ways round, each way with the other organisation's
-    preferred name as the owner of the name it compares against."""
+    preferred name as the owner of the name it compares against; two names with different numbers
+    in them (``Circolo 28``, ``Circolo 238``) are never alike."""
     best: tuple[Score, Name, Name] = (Score(0.0, "no-candidate"), a[0], b[0])
     for x in a:
         for y in b:
+            if _numbers(x) != _numbers(y) and _numbers(x) and _numbers(y):
+                continue        # ``Circolo Sentiero 28`` and ``... 238``, ``ASL TO1`` and ``ASL TO2``
             s1 = compare(x, y, italian_context=italian, owner=b[0], common=common)
             if s1.confidence <= best[0].confidence:
                 continue
@@ -155,7 +165,8 @@ def possible_duplicates(recs: Records, *, threshold: float = REVIEW,
     related = related_pairs(recs)
     pairs: set[tuple[str, str]] = set()
     for key, members in blocks.items():
-        if len(members) < 2 or (key.startswith("w:") and (len(members) > MAX_BLOCK or key[2:] in common)):
+        if len(members) < 2 or (not key.startswith("k:") and len(members) > MAX_BLOCK) \
+                or (key.startswith("w:") and key[2:] in common):
             continue
         for x, y in combinations(sorted(members, key=order.__getitem__), 2):
             cx, cy = recs.canonical(x), recs.canonical(y)
