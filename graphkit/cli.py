@@ -174,20 +174,26 @@ def build_option(f=None, *, legacy_out: bool = True):
               help="Streaming build: skip the *-violation.rq checks on the whole store (at a million projects "
                    "10 minutes and the peak memory); the records are still validated. Run them afterwards "
                    "with `graphkit query NAME --build DIR`.")
+@click.option("--strict-duplicates", is_flag=True,
+              help="Fail (exit 1, nothing written) when organisations of the registry look like duplicates "
+                   "(they are warnings otherwise; docs/records.md).")
 def build(data_dir: Path, ontology_dir: Path, build_dir: Path, no_docs: bool, quiet: bool, with_imports: bool = False,
           imports_dir: Path | None = None, add_data: tuple[Path, ...] = (), store_mode: str = "auto",
-          no_nquads: bool = False, no_store_checks: bool = False) -> None:
+          no_nquads: bool = False, no_store_checks: bool = False, strict_duplicates: bool = False) -> None:
     """Validate the records, build the RDF dataset and print what it holds.
 
-    Writes dataset.trig, dataset.nq, merged.ttl, shacl-report.txt, ontology.html and
-    summary.json under --build, all or nothing: on any error nothing is written. With
+    Writes dataset.trig, dataset.nq, merged.ttl, shacl-report.txt, duplicates.txt, ontology.html
+    and summary.json under --build, all or nothing: on any error nothing is written.
+    Organisations whose names look alike are printed as possible duplicates (warnings; an error
+    with --strict-duplicates). With
     --with-imports the graphs of the imported datasets (graph/dataset/eutf, graph/dataset/crs)
     are added to those files.
     A bulk folder (JSON Lines records, e.g. from `graphkit synth`) as --data, or --add-data,
     switches to the streaming build: dataset.nq and an on-disk store (store/), SHACL on a sample,
     the *-violation.rq checks on the whole dataset (docs/benchmarks.md).
     Exit codes: 0 built; 1 invalid records or SHACL violations; 2 usage (options that do not go
-    together); 3 runtime error (also: no import to add).
+    together); 3 runtime error (also: no import to add). With --strict-duplicates, 1 also when
+    there are possible duplicate organisations.
 
     Example: graphkit build --build build/graph
     """
@@ -211,7 +217,8 @@ def build(data_dir: Path, ontology_dir: Path, build_dir: Path, no_docs: bool, qu
     summary = run_build(data_dir, build_dir, ontology_dir=ontology_dir, docs=not no_docs, progress=progress,
                         add_data=add_data, store=store_mode, **({"imports": imports} if imports else {}),
                         **({"nquads": False} if no_nquads else {}),
-                        **({"store_checks": False} if no_store_checks else {}))
+                        **({"store_checks": False} if no_store_checks else {}),
+                        **({"strict_duplicates": True} if strict_duplicates else {}))
     if not quiet:
         for line in summary.lines():
             click.echo(line)
@@ -220,12 +227,16 @@ def build(data_dir: Path, ontology_dir: Path, build_dir: Path, no_docs: bool, qu
 @main.command()
 @_paths
 @click.option("--warnings/--no-warnings", default=True, show_default=True, help="Print SHACL warnings too.")
-def validate(data_dir: Path, ontology_dir: Path, warnings: bool) -> None:
+@click.option("--strict-duplicates", is_flag=True,
+              help="Exit 1 when organisations of the registry look like duplicates (warnings otherwise).")
+def validate(data_dir: Path, ontology_dir: Path, warnings: bool, strict_duplicates: bool = False) -> None:
     """Validate the records and the SHACL shapes without writing anything.
 
-    Prints each violation, each warning (unless --no-warnings) and a last line
-    `conforms: yes|no (N violations, M warnings)`.
-    Exit codes: 0 conforms (warnings allowed); 1 does not conform; 2 usage; 3 runtime error.
+    Prints each violation, each warning (unless --no-warnings), each possible duplicate
+    organisation (`duplicate  FILE: organisation ID: "NAME" ~ OTHER "NAME" (SCORE METHOD)`) and a
+    last line `conforms: yes|no (N violations, M warnings)`.
+    Exit codes: 0 conforms (warnings and duplicates allowed); 1 does not conform, or duplicates
+    with --strict-duplicates; 2 usage; 3 runtime error.
 
     Example: graphkit validate --no-warnings
     """
@@ -234,7 +245,8 @@ def validate(data_dir: Path, ontology_dir: Path, warnings: bool) -> None:
     result = run_validate(data_dir, ontology_dir)
     for line in result.lines(warnings=warnings):
         click.echo(line)
-    sys.exit(EXIT_OK if result.conforms else EXIT_NONCONFORMING)
+    ok = result.conforms and not (strict_duplicates and result.duplicates)
+    sys.exit(EXIT_OK if ok else EXIT_NONCONFORMING)
 
 
 @main.command("queries")

@@ -26,7 +26,7 @@ from pathlib import Path
 
 __all__ = [
     "ONTOLOGY_DIR", "QUERY_DIR", "REFERENCE_DIR", "RESOLUTION_SAMPLE", "RESOURCES",
-    "DATASET_TRIG", "DATASET_NQUADS", "MERGED_TURTLE", "SUMMARY", "SHACL_REPORT", "STORE_DIR",
+    "DATASET_TRIG", "DATASET_NQUADS", "MERGED_TURTLE", "SUMMARY", "SHACL_REPORT", "DUPLICATES_REPORT", "STORE_DIR",
     "NoRecordsFolder", "build_dir", "data_dir", "default_data_dir", "exports_dir", "imports_dir",
     "maps_dir", "notebooks_dir", "ontology_dir", "query_dir", "reference_dir", "reference_dir_of",
     "resolution_sample", "work_dir",
@@ -55,6 +55,7 @@ DATASET_NQUADS = "dataset.nq"
 MERGED_TURTLE = "merged.ttl"
 SUMMARY = "summary.json"
 SHACL_REPORT = "shacl-report.txt"
+DUPLICATES_REPORT = "duplicates.txt"
 STORE_DIR = "store"
 BUILD = Path("build")               # the outputs, in the working folder
 

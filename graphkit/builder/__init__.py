@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from graphkit import paths
+from graphkit.builder.duplicates import Candidate, DuplicatesFound, possible_duplicates
 from graphkit.builder.shacl import BuildFailed, ShaclResult, merged_graph, shacl_validate
 from graphkit.builder.small import build_small
 from graphkit.builder.summary import Summary, load_summary
@@ -37,6 +38,7 @@ def build(
     imports: Sequence[Path | str] = (),
     nquads: bool = True,
     store_checks: bool = True,
+    strict_duplicates: bool = False,
 ) -> Summary:
     """Build the graph from the records in ``data_dir`` into ``out_dir``.
 
@@ -51,13 +53,18 @@ def build(
     ``nquads=False`` with ``store="disk"`` keeps the store without ``dataset.nq``;
     ``store_checks=False`` skips the violation checks on the whole store, for huge builds).
 
+    Organisations of the registry whose names look alike are reported as warnings (the progress,
+    the summary and ``duplicates.txt``, decision 0017); ``strict_duplicates`` makes any of them an
+    error.
+
     ``imports`` are graphs written by ``graphkit import`` (``build/imports/*/graph.nq``), added to
     the outputs of the curated build (:mod:`graphkit.builder.combine`).
 
     Raises:
         RecordsInvalid: the records have problems (each with file, record and field).
         BuildFailed: the dataset violates the SHACL shapes.
-        Nothing is written in either case.
+        DuplicatesFound: ``strict_duplicates`` and the registry has possible duplicates.
+        Nothing is written in any case.
     """
     data_dir = paths.data_dir(data_dir)
     out_dir = Path(out_dir) if out_dir is not None else paths.build_dir()
@@ -69,22 +76,24 @@ def build(
 
         return build_streaming([data_dir, *map(Path, add_data)], out_dir, ontology_dir=ontology_dir, docs=docs,
                                progress=progress, store=store, nquads=nquads,
-                               store_checks=store_checks)
-    return build_small(data_dir, out_dir, ontology_dir=ontology_dir, docs=docs, progress=progress, imports=imports)
+                               store_checks=store_checks, strict_duplicates=strict_duplicates)
+    return build_small(data_dir, out_dir, ontology_dir=ontology_dir, docs=docs, progress=progress, imports=imports,
+                       strict_duplicates=strict_duplicates)
 
 
 def validate(data_dir: Path | str | None = None, ontology_dir: Path | str = DEFAULT_ONTOLOGY) -> ShaclResult:
     """Check the records and the dataset they make against the SHACL shapes, writing nothing.
 
     The records are loaded and validated, mapped to RDF and the merged graph is validated with
-    the shapes in ``ontology_dir/shapes``: the checks of :func:`build`, without its files.
+    the shapes in ``ontology_dir/shapes``: the checks of :func:`build`, without its files. The
+    possible duplicate organisations of the registry are in the result's ``duplicates``.
 
     Args:
         data_dir: Folder of curated records (default: ``data/`` of the working folder).
         ontology_dir: Ontology folder (vocabularies, shapes).
 
     Returns:
-        The SHACL result; ``conforms`` is False when there are violations.
+        The SHACL result; ``conforms`` is False when there are violations (duplicates are warnings).
 
     Raises:
         RecordsInvalid: the records have problems (each with file, record and field).
@@ -96,7 +105,9 @@ def validate(data_dir: Path | str | None = None, ontology_dir: Path | str = DEFA
     """
     data_dir, ontology_dir = paths.data_dir(data_dir), Path(ontology_dir)
     recs = load_records(data_dir, ontology_dir=ontology_dir)
-    return shacl_validate(merged_graph(records_to_dataset(recs, ontology_dir)), ontology_dir / "shapes")
+    result = shacl_validate(merged_graph(records_to_dataset(recs, ontology_dir)), ontology_dir / "shapes")
+    result.duplicates = [str(c) for c in possible_duplicates(recs)]
+    return result
 
 
 def is_streaming(data_dir: Path) -> bool:
@@ -106,6 +117,6 @@ def is_streaming(data_dir: Path) -> bool:
     return is_bulk_folder(data_dir)
 
 
-__all__ = ["build", "validate", "is_streaming", "load_summary", "Summary", "BuildFailed", "ShaclResult",
+__all__ = ["build", "validate", "is_streaming", "possible_duplicates", "Candidate", "DuplicatesFound", "load_summary", "Summary", "BuildFailed", "ShaclResult",
            "merged_graph", "shacl_validate", "DEFAULT_ONTOLOGY", "DATASET_NQUADS", "DATASET_TRIG", "MERGED_TURTLE",
            "SHACL_REPORT", "SUMMARY"]

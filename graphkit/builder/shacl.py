@@ -22,12 +22,15 @@ class ShaclResult:
         violations: One line per violation (``focus: path: message``), sorted.
         warnings: One line per warning, sorted.
         infos: One line per informational result, sorted.
+        duplicates: One line per possible duplicate organisation of the registry
+            (:class:`graphkit.builder.duplicates.Candidate`), filled by ``graphkit.builder.validate``.
     """
 
     conforms: bool
     violations: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     infos: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
 
     def lines(self, warnings: bool = True) -> list[str]:
         """The result as ``graphkit validate`` prints it: each violation, each warning, then a verdict.
@@ -36,12 +39,14 @@ class ShaclResult:
             warnings: Also list the warnings (they are counted in the verdict either way).
 
         Returns:
-            ``violation  LINE`` for each violation, ``warning    LINE`` for each warning, and a last
-            line ``conforms: yes|no (N violations, M warnings)``.
+            ``violation  LINE`` for each violation, ``warning    LINE`` for each warning,
+            ``duplicate  LINE`` for each possible duplicate organisation, and a last line
+            ``conforms: yes|no (N violations, M warnings)``.
         """
         out = [f"violation  {v}" for v in self.violations]
         if warnings:
             out += [f"warning    {w}" for w in self.warnings]
+        out += [f"duplicate  {d}" for d in self.duplicates]
         out.append(f"conforms: {'yes' if self.conforms else 'no'} "
                    f"({len(self.violations)} violations, {len(self.warnings)} warnings)")
         return out

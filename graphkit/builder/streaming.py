@@ -45,7 +45,8 @@ from typing import Callable, Sequence
 
 from graphkit.builder.shacl import BuildFailed, merged_graph, shacl_validate
 from graphkit.builder.summary import Summary
-from graphkit.paths import DATASET_NQUADS, SHACL_REPORT, STORE_DIR, SUMMARY
+from graphkit.builder.duplicates import check_duplicates, report_text
+from graphkit.paths import DATASET_NQUADS, DUPLICATES_REPORT, SHACL_REPORT, STORE_DIR, SUMMARY
 from graphkit.records.bulk import count_lines, is_bulk_folder, iter_projects, read_registry, read_yaml_projects
 from graphkit.records.checks import Checker, check_raw_project, walk_quotes
 from graphkit.folders import swap_into_place, temporary_beside
@@ -209,7 +210,7 @@ def _sample_records(recs: Records, projects: list) -> Records:
     while todo:
         o = recs.organisations[todo.pop()].record
         linked = [o.parent, o.successor.org if o.successor else None, *(m.of for m in o.memberships),
-                  *(k.org for k in o.collaborates_with)]
+                  *(k.org for k in o.collaborates_with), o.same_as]
         for x in linked:
             if x and x not in orgs:
                 orgs.add(x)
@@ -304,6 +305,7 @@ def build_streaming(
     shacl_sample: int = SHACL_SAMPLE,
     nquads: bool = True,
     store_checks: bool = True,
+    strict_duplicates: bool = False,
 ) -> Summary:
     """Build the records of ``data_dirs`` (YAML or bulk folders) into ``out_dir``, streaming.
 
@@ -348,6 +350,8 @@ def build_streaming(
     checker = Checker(recs)
     recs.source_texts = {}          # the checker keeps its own (normalised) copy
     checker.registries()
+    # Duplicates are looked for in a registry without problems (its records are all there).
+    duplicates = check_duplicates(recs, progress, strict_duplicates) if not (problems or checker.problems) else []
     bulk_dirs = [(i, d) for i, d in enumerate(dirs) if is_bulk_folder(d)]
     expected = len(yaml_projects) + sum(count_lines(d) for _, d in bulk_dirs)
 
@@ -480,13 +484,15 @@ def build_streaming(
                       "OUT`: " + ", ".join(violation_query_names()) + "."),
                   "", "violations:", *shacl.violations, "", "warnings:", *shacl.warnings, "", "info:", *shacl.infos]
         (tmp / SHACL_REPORT).write_text("\n".join(report) + "\n", encoding="utf-8")
+        (tmp / DUPLICATES_REPORT).write_text(report_text(duplicates), encoding="utf-8")
         if docs:
             from graphkit.builder.ontology import write_docs
 
             write_docs(tmp)
         summary = Summary(projects=stats["projects"], organisations=len(recs.organisations),
                           participations=stats["participations"], triples=triples, graphs=graphs,
-                          shacl_warnings=len(shacl.warnings), output=str(out_dir))
+                          shacl_warnings=len(shacl.warnings), output=str(out_dir),
+                          duplicates=[str(c) for c in duplicates])
         (tmp / SUMMARY).write_text(json.dumps(asdict(summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         swap_into_place(tmp, out_dir)
     except BaseException:

@@ -4,7 +4,7 @@ written to ``summary.json`` and printed by ``graphkit build`` (:class:`Summary`)
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset
@@ -18,7 +18,8 @@ from graphkit.namespaces import MCN, ORG, curie
 @dataclass
 class Summary:
     """The counts of a build: projects, organisations, participations, triples, quads by named graph
-    (CURIE -> count), SHACL warnings, and the folder it was written to."""
+    (CURIE -> count), SHACL warnings, the folder it was written to, and the possible duplicate
+    organisations of the registry (one line each, decision 0017)."""
 
     projects: int
     organisations: int
@@ -27,6 +28,7 @@ class Summary:
     graphs: dict[str, int]
     shacl_warnings: int
     output: str
+    duplicates: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The summary as the aligned lines ``graphkit build`` prints, named graphs sorted."""
@@ -39,6 +41,9 @@ class Summary:
             "named graphs:",
         ]
         out += [f"  {g}  {n}" for g, n in sorted(self.graphs.items())]
+        if self.duplicates:
+            out.append(f"possible duplicate organisations ({len(self.duplicates)}, see {paths.DUPLICATES_REPORT}):")
+            out += [f"  {d}" for d in self.duplicates]
         out.append(f"written to {self.output}")
         return out
 

@@ -128,6 +128,14 @@ class RecordMapper(Emitter):
         self.registry_g = f"<{REGISTRY_GRAPH}>"
         self.keys: set[tuple[str, str]] = set()      # (organisation, name key) written or pending
         self.pending_keys: list[tuple[str, str]] = []  # keys of names as written, for name_keys()
+        # Duplicates stated with ``same_as`` (decision 0017): id -> the organisation it stands for.
+        self.same: dict[str, str] = {oid: loc.record.same_as for oid, loc in recs.organisations.items()
+                                     if getattr(loc.record, "same_as", None)}
+
+    def org(self, org_id: str) -> str:
+        """The IRI of organisation ``org_id``: that of the organisation it duplicates when its record
+        says ``same_as``."""
+        return f"<{ORGANISATION}{self.same.get(org_id, org_id)}>"
 
     # ------------------------------------------------------------ helpers
 
@@ -194,7 +202,7 @@ class RecordMapper(Emitter):
             q(node, LANGUAGE, lit(s.language), g)
             q(node, M.fileName, lit(Path(s.file).name), g)
             if s.publisher:
-                q(node, PUBLISHER, f"<{ORGANISATION}{s.publisher}>", g)
+                q(node, PUBLISHER, self.org(s.publisher), g)
             if s.url:
                 q(node, PAGE, iri(s.url), g)
             if s.note:
@@ -207,11 +215,13 @@ class RecordMapper(Emitter):
         q, reg = self.q, self.registry_g
         for oid, loc in self.recs.organisations.items():
             o = loc.record
+            if oid in self.same:
+                continue                      # its names and links go to its organisation, below
             node = f"<{ORGANISATION}{oid}>"
             q(node, A, O.Organization, reg)
             if o.parent:
                 q(node, A, O.OrganizationalUnit, reg)
-                q(node, O.subOrganizationOf, f"<{ORGANISATION}{o.parent}>", reg)
+                q(node, O.subOrganizationOf, self.org(o.parent), reg)
             q(node, PREF, lit(o.name), reg)
             q(node, LABEL, lit(o.name), reg)
             if o.acronym:
@@ -229,44 +239,66 @@ class RecordMapper(Emitter):
                 q(node, HOMEPAGE, iri(o.homepage), reg)
             if o.note:
                 q(node, EDNOTE, lit(o.note), reg)
-            if o.successor:
-                sc = o.successor
-                g = self.graph_for(sc.source if sc.quote else None)
-                new = f"<{ORGANISATION}{sc.org}>"
-                change = f"<{CHANGE}{oid}--{sc.org}>"
-                q(node, M.successor, new, g)
-                q(change, A, O.ChangeEvent, g)
-                q(change, O.originalOrganization, node, g)
-                q(change, O.resultingOrganization, new, g)
-                q(new, O.resultedFrom, change, g)
-                q(node, O.changedBy, change, g)
-                if sc.date:
-                    q(change, DATE, date_lit(sc.date), g)
-                if sc.note:
-                    q(change, COMMENT, lit(sc.note), g)
-                if sc.quote:
-                    self.evidence(g, change, sc.quote, sc.source)
-            for m in o.memberships:
-                g = self.graph_for(m.source)
-                ms = f"<{MEMBERSHIP}{oid}--{m.of}>"
-                q(ms, A, O.Membership, g)
-                q(ms, O.member, node, g)
-                q(ms, O.organization, f"<{ORGANISATION}{m.of}>", g)
-                q(ms, O.role, f"<{ROLE}{m.role}>", g)
-                q(node, O.memberOf, f"<{ORGANISATION}{m.of}>", g)
-                self.evidence(g, ms, m.quote, m.source)
-            for i, mc in enumerate(o.member_counts, start=1):
-                g = self.graph_for(mc.source)
-                cnode = f"<{ORGANISATION}{oid}/member-count/{i}>"
-                q(node, M.hasMemberCount, cnode, g)
-                q(cnode, A, M.MemberCount, g)
-                q(cnode, M.count, integer(mc.count), g)
-                if mc.unit:
-                    q(cnode, M.unitLabel, lit(mc.unit, self.lang(mc.source)), g)
-                self.evidence(g, cnode, mc.quote, mc.source)
-            for k in o.collaborates_with:
-                g = self.graph_for(k.source)
-                self.fact(g, node, M.collaboratesWith, f"<{ORGANISATION}{k.org}>", k.quote, k.source)
+            self.organisation_links(oid, oid, node, o)
+        for oid, canon in self.same.items():
+            o, node = self.recs.organisations[oid].record, self.org(oid)
+            c = self.recs.organisations[canon].record
+            known = {c.name, *c.aliases, *([c.acronym] if c.acronym else [])}
+            for text in (o.name, o.acronym, *o.aliases):
+                if text and text not in known:
+                    known.add(text)
+                    q(node, ALT, lit(text), reg)
+            for key in sorted({name_key(n) for n in (o.name, o.acronym, *o.aliases) if n}):
+                if (node, key) not in self.keys:
+                    self.keys.add((node, key))
+                    q(node, M.nameKey, lit(key), reg)
+            self.organisation_links(oid, canon, node, o)
+
+    def organisation_links(self, oid: str, canon: str, node: str, o) -> None:
+        """The succession, memberships, member counts and collaborations the record ``o`` of
+        organisation ``oid`` states, for organisation ``canon`` (``oid`` itself, or the one it
+        duplicates) whose IRI is ``node``, each in the graph of the source that states it."""
+        q = self.q
+        if o.successor:
+            sc = o.successor
+            g = self.graph_for(sc.source if sc.quote else None)
+            to = self.same.get(sc.org, sc.org)
+            new = f"<{ORGANISATION}{to}>"
+            change = f"<{CHANGE}{canon}--{to}>"
+            q(node, M.successor, new, g)
+            q(change, A, O.ChangeEvent, g)
+            q(change, O.originalOrganization, node, g)
+            q(change, O.resultingOrganization, new, g)
+            q(new, O.resultedFrom, change, g)
+            q(node, O.changedBy, change, g)
+            if sc.date:
+                q(change, DATE, date_lit(sc.date), g)
+            if sc.note:
+                q(change, COMMENT, lit(sc.note), g)
+            if sc.quote:
+                self.evidence(g, change, sc.quote, sc.source)
+        for m in o.memberships:
+            g = self.graph_for(m.source)
+            of = self.same.get(m.of, m.of)
+            ms = f"<{MEMBERSHIP}{canon}--{of}>"
+            q(ms, A, O.Membership, g)
+            q(ms, O.member, node, g)
+            q(ms, O.organization, f"<{ORGANISATION}{of}>", g)
+            q(ms, O.role, f"<{ROLE}{m.role}>", g)
+            q(node, O.memberOf, f"<{ORGANISATION}{of}>", g)
+            self.evidence(g, ms, m.quote, m.source)
+        for i, mc in enumerate(o.member_counts, start=1):
+            g = self.graph_for(mc.source)
+            cnode = f"<{ORGANISATION}{oid}/member-count/{i}>"
+            q(node, M.hasMemberCount, cnode, g)
+            q(cnode, A, M.MemberCount, g)
+            q(cnode, M.count, integer(mc.count), g)
+            if mc.unit:
+                q(cnode, M.unitLabel, lit(mc.unit, self.lang(mc.source)), g)
+            self.evidence(g, cnode, mc.quote, mc.source)
+        for k in o.collaborates_with:
+            g = self.graph_for(k.source)
+            self.fact(g, node, M.collaboratesWith, self.org(k.org), k.quote, k.source)
 
     def funds(self) -> None:
         """The funding schemes into the registry graph: class by kind, names, code, parent scheme, period
@@ -388,9 +420,11 @@ class RecordMapper(Emitter):
         sid, q = p.source, self.q
         title = p.acronym or p.id
         orgs = self.recs.organisations
+        same = self.same
         for pa in p.participants:
-            node, org = self.participation(g, P, p.id, pa.org, pa.role, pa.as_written,
-                                           f"{orgs[pa.org].record.name} – {pa.role} – {title}",
+            oid = same.get(pa.org, pa.org)
+            node, org = self.participation(g, P, p.id, oid, pa.role, pa.as_written,
+                                           f"{orgs[oid].record.name} – {pa.role} – {title}",
                                            f"<{SOURCE}{pa.source or sid}>")
             key = name_key(pa.as_written)
             if (org, key) not in self.keys:
@@ -399,7 +433,7 @@ class RecordMapper(Emitter):
             if pa.group:
                 q(node, M.roleGroup, lit(pa.group, self.lang(sid)), g)
             if pa.via:
-                q(node, M.via, f"<{ORGANISATION}{pa.via}>", g)
+                q(node, M.via, self.org(pa.via), g)
             if pa.note:
                 q(node, EDNOTE, lit(pa.note), g)
             self.evidence(g, node, pa.quote, pa.source or sid)
@@ -454,7 +488,7 @@ class RecordMapper(Emitter):
             if a.parent:
                 q(n, M.partOfActivity, activity[a.parent], g)
             for o in a.responsible:
-                q(n, M.responsibleOrganisation, f"<{ORGANISATION}{o}>", g)
+                q(n, M.responsibleOrganisation, self.org(o), g)
             if a.note:
                 q(n, EDNOTE, lit(a.note), g)
             self.evidence(g, n, a.quote, a.source or sid)
@@ -483,7 +517,7 @@ class RecordMapper(Emitter):
             if ev.place:
                 q(n, M.takesPlaceIn, self.place(ev.place), g)
             for o in ev.organisers:
-                q(n, M.organisedBy, f"<{ORGANISATION}{o}>", g)
+                q(n, M.organisedBy, self.org(o), g)
             if ev.note:
                 q(n, EDNOTE, lit(ev.note), g)
             self.evidence(g, n, ev.quote, ev.source or sid)

@@ -107,9 +107,34 @@ def walk_quotes(obj, path: str) -> Iterator[tuple[str, str | None, str | None]]:
             yield from walk_quotes(item, f"{path}[{i}]")
 
 
+def _check_same_and_different(c: _Checker, oid: str, o, f: str, r: str) -> None:
+    """``same_as`` names another organisation that is no duplicate itself (no chains, no cycles);
+    ``different_from`` names other organisations, and not the one the record is the same as."""
+    orgs = c.recs.organisations
+    if o.same_as is not None:
+        if o.same_as == oid:
+            c.add(f, r, "same_as", "an organisation cannot be the same as itself")
+        elif o.same_as not in orgs:
+            c.add(f, r, "same_as", f"unknown organisation {o.same_as!r}")
+        else:
+            further = orgs[o.same_as].record.same_as
+            if further is not None:
+                what = "a cycle" if further == oid or c.recs.canonical(further) == oid else "a chain"
+                c.add(f, r, "same_as", f"organisation {o.same_as!r} is itself the same as {further!r} ({what}): "
+                      f"name the organisation every duplicate stands for")
+    for i, d in enumerate(o.different_from):
+        field = f"different_from[{i}]"
+        if d.org == oid:
+            c.add(f, r, field, "an organisation cannot be different from itself")
+        elif d.org not in orgs:
+            c.add(f, r, field, f"unknown organisation {d.org!r}")
+        elif d.org == o.same_as:
+            c.add(f, r, field, f"organisation {d.org!r} is also named in same_as: the same, or different?")
+
+
 def _check_organisations(c: _Checker) -> None:
     recs = c.recs
-    aliases: dict[str, str] = {}
+    aliases: dict[str, tuple[str, str]] = {}     # name key -> (organisation, the one it stands for)
     for oid, loc in recs.organisations.items():
         o, f, r = loc.record, loc.file, f"organisation {oid}"
         c.term("organisation-type", o.type, f, r, "type")
@@ -128,11 +153,13 @@ def _check_organisations(c: _Checker) -> None:
             c.ref(recs.organisations, k.org, "organisation", f, r, f"collaborates_with[{i}].org")
         for path, quote, source in walk_quotes(o, ""):
             c.quote(quote, source, f, r, path)
+        _check_same_and_different(c, oid, o, f, r)
+        canon = recs.canonical(oid)      # a duplicate and the organisation it duplicates share names
         for name in [o.name, *o.aliases, *([o.acronym] if o.acronym else [])]:
             key = normalise_space(name).casefold()
-            if aliases.get(key, oid) != oid:
-                c.add(f, r, "aliases", f"the name {name!r} also names organisation {aliases[key]!r}: one name, one organisation")
-            aliases.setdefault(key, oid)
+            if aliases.get(key, (oid, canon))[1] != canon:
+                c.add(f, r, "aliases", f"the name {name!r} also names organisation {aliases[key][0]!r}: one name, one organisation")
+            aliases.setdefault(key, (oid, canon))
     # Parent chains must end.
     for oid, loc in recs.organisations.items():
         seen, cur = {oid}, loc.record.parent
@@ -194,8 +221,8 @@ def _check_project(c: _Checker, p: Project, f: str, *, part_of: bool = True) -> 
         c.ref(recs.organisations, pa.org, "organisation", f, r, f"participants[{i}].org")
         c.ref(recs.organisations, pa.via, "organisation", f, r, f"participants[{i}].via")
         c.term("role", pa.role, f, r, f"participants[{i}].role", exclude=MEMBERSHIP_ROLES)
-        seen_parts[(pa.org, pa.role)] += 1
-        if seen_parts[(pa.org, pa.role)] == 2:
+        seen_parts[(recs.canonical(pa.org), pa.role)] += 1   # a duplicate is its organisation
+        if seen_parts[(recs.canonical(pa.org), pa.role)] == 2:
             c.add(f, r, f"participants[{i}]", f"organisation {pa.org!r} is listed twice as {pa.role!r}")
     leads = [pa for pa in p.participants if pa.role == "lead"]
     if len(leads) != 1:

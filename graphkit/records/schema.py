@@ -136,9 +136,25 @@ class Succession(OptionallyQuoted):
     _d = field_validator("date", mode="before")(lambda v: None if v is None else _date_field(v))
 
 
+class DifferentFrom(Model):
+    """Another organisation of the registry this one is kept apart from on purpose (its names look
+    alike), with an optional note saying why; written as the other's id, or as ``{org, note}``."""
+
+    org: Slug
+    note: Text | None = None
+
+
+def _different_from(value: Any) -> Any:
+    if isinstance(value, list):
+        return [{"org": v} if isinstance(v, str) else v for v in value]
+    return value
+
+
 class Organisation(Model):
     """An organisation of the registry (``organisations.yaml``): names and aliases, type, country and
-    base, homepage, parent, successor, memberships, member counts, collaborations and note."""
+    base, homepage, parent, successor, memberships, member counts, collaborations and note; the
+    organisations it is kept apart from on purpose (``different_from``), or the one it duplicates
+    (``same_as``: its names and every reference to it go to that organisation)."""
 
     id: Slug
     name: Text
@@ -153,7 +169,11 @@ class Organisation(Model):
     memberships: list[Membership] = []
     member_counts: list[MemberCount] = []
     collaborates_with: list[Collaboration] = []
+    different_from: list[DifferentFrom] = []
+    same_as: Slug | None = None
     note: Text | None = None
+
+    _df = field_validator("different_from", mode="before")(_different_from)
 
 
 # ---------------------------------------------------------------- funds and places
@@ -472,6 +492,13 @@ class Records:
     vocab: dict[str, set[str]] = field(default_factory=dict)
     # Project files whose form is wrong: their references are still checked, from the raw data.
     invalid_projects: list[tuple[str, str, dict]] = field(default_factory=list)
+
+    def canonical(self, org_id: str) -> str:
+        """The organisation ``org_id`` stands for: the one its record says it duplicates
+        (``same_as``), else itself."""
+        loc = self.organisations.get(org_id)
+        same = getattr(loc.record, "same_as", None) if loc is not None else None
+        return same or org_id
 
 
 def normalise_space(text: str) -> str:
