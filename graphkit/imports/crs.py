@@ -32,8 +32,8 @@ from typing import Iterator
 from graphkit.imports.base import (
     DatasetError, ImportReport, Row, RowError, import_rows, parse_amount, parse_date, read_rows,
 )
-from graphkit.rdf.datasets import DatasetInfo, DatasetMapper, crs_channel_kind, country_iri, m
-from graphkit.rdf.terms import DESCRIPTION, iri, lit
+from graphkit.rdf.datasets import DatasetInfo, DatasetMapper, crs_channel_kind, country_iri
+from graphkit.rdf.terms import DESCRIPTION, M, iri, lit
 from graphkit.namespaces import SECTOR
 from graphkit.paths import reference_dir_of
 from graphkit.records.reference import ReferenceTables
@@ -265,11 +265,11 @@ def _row(row: Row, mapper: DatasetMapper, report: ImportReport, inst: dict, plac
     report.rows_imported += 1
     p = mapper.project(slug, "" if merged else title)
     if not merged:
-        mapper.add(p, m("recordIdentifier"), lit(ident))
+        mapper.add(p, M.recordIdentifier, lit(ident))
         if v["crsid"].strip():
-            mapper.add(p, m("crsIdentifier"), lit(v["crsid"].strip()))
+            mapper.add(p, M.crsIdentifier, lit(v["crsid"].strip()))
         if v["projectnumber"].strip():
-            mapper.add(p, m("projectNumber"), lit(v["projectnumber"].strip()))
+            mapper.add(p, M.projectNumber, lit(v["projectnumber"].strip()))
         desc = " ".join(v.get("shortdescription", "").split())
         if desc and desc != title:
             mapper.add(p, DESCRIPTION, lit(desc))
@@ -292,16 +292,16 @@ def _row(row: Row, mapper: DatasetMapper, report: ImportReport, inst: dict, plac
     if place is None:
         report.note("unknown recipient codes (not mapped)", code)
     elif place[0] == "country":
-        mapper.add(p, m("recipientCountry"), country_iri(place[1]))
+        mapper.add(p, M.recipientCountry, country_iri(place[1]))
     else:
         regions.add(code)
-        mapper.add(p, m("recipientCountry"), mapper.region(f"dac-recipient-{code}", place[1]))
+        mapper.add(p, M.recipientCountry, mapper.region(f"dac-recipient-{code}", place[1]))
     purpose = v["purposecode"].strip()
     if purpose:
         if sector_codes and purpose not in sector_codes:
             report.note("purpose codes not in the sector code list (not mapped)", purpose)
         else:
-            mapper.add(p, m("sector"), iri(f"{SECTOR_SCHEME}/{purpose}"))
+            mapper.add(p, M.sector, iri(f"{SECTOR_SCHEME}/{purpose}"))
     kind, _ = crs_channel_kind(v["channelcode"])
     cell = v["channelreportedname"]
     names = channel_names(cell)

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Iterator
 
 from graphkit.imports.base import ImportReport, Row, RowError, chunks, import_rows, parse_amount, parse_date, read_rows
-from graphkit.rdf.datasets import DatasetInfo, DatasetMapper, IATI_ORG_TYPE, country_iri, m, slug_with_hash
-from graphkit.rdf.terms import DESCRIPTION, PAGE, SUBJECT, iri, lit
+from graphkit.rdf.datasets import DatasetInfo, DatasetMapper, IATI_ORG_TYPE, country_iri, slug_with_hash
+from graphkit.rdf.terms import DESCRIPTION, M, PAGE, SUBJECT, iri, lit
 from graphkit.namespaces import PROJECT, VOCAB
 from graphkit.records.reference import ReferenceTables
 from graphkit.resolve import Mention, split_cell
@@ -161,7 +161,7 @@ def _row(row: Row, mapper: DatasetMapper, report: ImportReport, tables: Referenc
     report.rows_imported += 1
     p = mapper.project(slug, "" if merged else title)
     if not merged:
-        mapper.add(p, m("iatiIdentifier"), lit(ident))
+        mapper.add(p, M.iatiIdentifier, lit(ident))
         summary = " ".join(v.get("summary", "").split())
         if summary:
             mapper.add(p, DESCRIPTION, lit(summary))
@@ -179,7 +179,7 @@ def _row(row: Row, mapper: DatasetMapper, report: ImportReport, tables: Referenc
         if c is None:
             report.note("unknown recipient country codes (not mapped)", code)
             continue
-        mapper.add(p, m("recipientCountry"), country_iri(c.iso3))
+        mapper.add(p, M.recipientCountry, country_iri(c.iso3))
     for code in chunks(re.split(r"[,;]", v.get("location_code", ""))):
         iso2 = code.split("-")[0].strip().upper()
         c = tables.countries_by_iso2.get(iso2) if re.fullmatch(r"[A-Z]{2}", iso2) else None
@@ -189,7 +189,7 @@ def _row(row: Row, mapper: DatasetMapper, report: ImportReport, tables: Referenc
         if c is None:
             report.note("location codes without a country (not mapped)", code)
             continue
-        mapper.add(p, m("takesPlaceIn"), country_iri(c.iso3))
+        mapper.add(p, M.takesPlaceIn, country_iri(c.iso3))
     for code in chunks(re.split(r"[,;]", v.get("topics", ""))):
         mt = re.fullmatch(r"TFP[ .]?([1-4])", code.strip())
         if mt is None:
@@ -203,11 +203,11 @@ def _row(row: Row, mapper: DatasetMapper, report: ImportReport, tables: Referenc
             report.note("links that are not URLs (not mapped)", url[:40])
     for parent in chunks(v.get("project_parent", "").split(",")):
         if parent in known_ids:
-            mapper.add(p, m("partOfProject"), iri(str(PROJECT[project_slug(parent)])))
+            mapper.add(p, M.partOfProject, iri(str(PROJECT[project_slug(parent)])))
         else:
             report.note("parent identifiers that are no record of the file (link not made)", parent)
     for child in chunks(v.get("project_child", "").split(",")):
         if child in known_ids:
-            mapper.add(iri(str(PROJECT[project_slug(child)])), m("partOfProject"), p)
+            mapper.add(iri(str(PROJECT[project_slug(child)])), M.partOfProject, p)
         else:
             report.note("child identifiers that are no record of the file (link not made)", child)

@@ -15,42 +15,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
 from graphkit.namespaces import (
-    AMOUNT_KIND, COUNTRY, CURRENCY, GRAPH, MCN, ORG, ORGANISATION, ORGTYPE, PARTICIPATION, PLACE, PROJECT,
+    AMOUNT_KIND, COUNTRY, CURRENCY, GRAPH, ORGANISATION, ORGTYPE, PARTICIPATION, PLACE, PROJECT,
     SOURCE,
     dataset_graph, name_key,
 )
 from graphkit.rdf.mapping import Emitter
 from graphkit.rdf.terms import (
-    A as RDF_TYPE, ALT, BROADER, COMMENT, CONCEPT, DCT_SOURCE, DEFINITION, DERIVED, EDNOTE,
-    GENERATED_AT, HAS_TOP, IN_SCHEME, LABEL, LICENSE, NOTATION, PAGE, PREF, PROV_ENTITY, RIGHTS, SCHEME, TITLE, TOP_OF, XSD_DATETIME, XSD_DECIMAL, XSD_GYEAR, Term, day, decimal_text, evidence_iri, iri, lit, typed,
+    A as RDF_TYPE, ALT, BROADER, COMMENT, CONCEPT, DCT_SOURCE, DEFINITION, DERIVED, EDNOTE, GENERATED_AT, HAS_TOP,
+    IN_SCHEME, LABEL, LICENSE, NOTATION, PAGE, PREF, PROV_ENTITY, RIGHTS, SCHEME, TITLE, TOP_OF, XSD_DATETIME,
+    XSD_DECIMAL, XSD_GYEAR, M, O, Term, day, decimal_text, evidence_iri, iri, lit, typed, uri,
 )
 
 if TYPE_CHECKING:   # the resolver's types: annotations only
     from graphkit.resolve import Match, Resolution
-
-EDITORIAL = EDNOTE
-
-
-def _node(term) -> Term:
-    """An IRI of one of our namespaces as a term."""
-    return f"<{term}>"
-
 
 class Notes(Protocol):
     """Where the mapper reports what it did not map (the importer's ``ImportReport``)."""
 
     def note(self, what: str, example: str = "") -> None:
         """Count one thing worth reporting, with an example."""
-
-
-def m(term: str) -> Term:
-    """A term of the ontology: ``m("Project")``."""
-    return f"<{MCN}{term}>"
-
-
-def o(term: str) -> Term:
-    """A term of W3C ORG: ``o("Organization")``."""
-    return f"<{ORG}{term}>"
 
 
 @dataclass(frozen=True)
@@ -144,8 +127,8 @@ class DatasetMapper(Emitter):
     keys: dict[str, set[str]] = field(default_factory=dict)   # name keys written per organisation
 
     def __post_init__(self) -> None:
-        self.graph = _node(dataset_graph(self.info.name))
-        self.source = _node(SOURCE["dataset-" + self.info.name])
+        self.graph = uri(dataset_graph(self.info.name))
+        self.source = uri(SOURCE["dataset-" + self.info.name])
 
     def add(self, s: Term, p: Term, obj: Term) -> None:
         """Write a quad into the dataset's graph."""
@@ -160,10 +143,10 @@ class DatasetMapper(Emitter):
     def project(self, slug: str, title: str) -> Term:
         """The IRI of the project ``slug``: typed and linked to the dataset's source the first time, and
         given ``title`` as title and label when there is one."""
-        node = _node(PROJECT[slug])
+        node = uri(PROJECT[slug])
         if slug not in self.projects:
             self.projects.add(slug)
-            self.add(node, RDF_TYPE, m("Project"))
+            self.add(node, RDF_TYPE, M.Project)
             self.add(node, DERIVED, self.source)
         if title:
             self.add(node, TITLE, lit(title))
@@ -174,14 +157,14 @@ class DatasetMapper(Emitter):
                year: int | None = None) -> None:
         """A budget node of ``project``: ``amount`` in ``currency`` of ``kind`` (commitment, disbursement,
         budget), with its year when given and a readable label."""
-        node = _node(PROJECT[f"{project_slug}/budget/{kind}-{currency.lower()}"])
-        self.add(project, m("hasBudget"), node)
-        self.add(node, RDF_TYPE, m("Budget"))
-        self.add(node, m("amount"), typed(decimal_text(amount), XSD_DECIMAL))
-        self.add(node, m("currency"), _node(CURRENCY[currency]))
-        self.add(node, m("amountKind"), _node(AMOUNT_KIND[kind]))
+        node = uri(PROJECT[f"{project_slug}/budget/{kind}-{currency.lower()}"])
+        self.add(project, M.hasBudget, node)
+        self.add(node, RDF_TYPE, M.Budget)
+        self.add(node, M.amount, typed(decimal_text(amount), XSD_DECIMAL))
+        self.add(node, M.currency, uri(CURRENCY[currency]))
+        self.add(node, M.amountKind, uri(AMOUNT_KIND[kind]))
         if year is not None:
-            self.add(node, m("budgetYear"), typed(str(year), XSD_GYEAR))
+            self.add(node, M.budgetYear, typed(str(year), XSD_GYEAR))
         self.add(node, LABEL, lit(f"{kind} {decimal_text(amount)} {currency}" + (f" ({year})" if year else "")))
 
     def dates(self, project: Term, stated: dict[str, date | None], active: tuple[date | None, date | None]):
@@ -192,16 +175,16 @@ class DatasetMapper(Emitter):
         """
         for prop, value in stated.items():
             if value is not None:
-                self.add(project, m(prop), day(value))
+                self.add(project, M[prop], day(value))
         start, end = active
         if start is not None and end is not None and end < start:
             self.report.note("projects whose end is before their start (no active period derived)",
                              project[1:-1].rsplit("/", 1)[-1])
             return
         if start is not None:
-            self.add(project, m("activeFrom"), day(start))
+            self.add(project, M.activeFrom, day(start))
         if end is not None:
-            self.add(project, m("activeUntil"), day(end))
+            self.add(project, M.activeUntil, day(end))
 
     # ------------------------------------------------------------------ participations
 
@@ -230,15 +213,15 @@ class DatasetMapper(Emitter):
         pid = f"{project_slug}--{match.org}--{role}"
         self._name_key(match.org, name)
         if pid in self.participations:
-            self.add(f"<{PARTICIPATION}{pid}>", m("nameAsWritten"), lit(name))
+            self.add(f"<{PARTICIPATION}{pid}>", M.nameAsWritten, lit(name))
             return 0
         self.participations.add(pid)
         node, _org = self.participation(self.graph, project, project_slug, match.org, role, name,
                                         f"{self.resolution.entities[match.org].label} – {role} – {project_slug}",
                                         self.source)
-        self.add(node, m("hasEvidence"), ev)
-        self.add(node, m("matchConfidence"), typed(f"{match.confidence:.2f}", XSD_DECIMAL))
-        self.add(node, m("matchMethod"), lit(match.method))
+        self.add(node, M.hasEvidence, ev)
+        self.add(node, M.matchConfidence, typed(f"{match.confidence:.2f}", XSD_DECIMAL))
+        self.add(node, M.matchMethod, lit(match.method))
         return 1
 
     def _name_key(self, slug: str, name: str) -> None:
@@ -246,7 +229,7 @@ class DatasetMapper(Emitter):
         key = name_key(name)
         if key not in self.keys.setdefault(slug, set()):
             self.keys[slug].add(key)
-            self.add(_node(ORGANISATION[slug]), m("nameKey"), lit(key))
+            self.add(uri(ORGANISATION[slug]), M.nameKey, lit(key))
 
     # ------------------------------------------------------------------ organisations
 
@@ -259,12 +242,12 @@ class DatasetMapper(Emitter):
                 seeds += 1
                 continue
             others += 1
-            node = _node(ORGANISATION[slug])
+            node = uri(ORGANISATION[slug])
             label = e.label
             if label.casefold() in seed_labels:
                 # the same words name a seed organisation this one is not: keep names apart
                 label = f"{label} ({self.info.name})"
-            self.add(node, RDF_TYPE, o("Organization"))
+            self.add(node, RDF_TYPE, O.Organization)
             self.add(node, PREF, lit(label))
             self.add(node, LABEL, lit(label))
             seen = {label.casefold()}
@@ -277,16 +260,16 @@ class DatasetMapper(Emitter):
             kinds = self.kinds.get(slug)
             if kinds:
                 kind = sorted(kinds, key=lambda k: (-kinds[k], KIND_PRIORITY.index(k) if k in KIND_PRIORITY else 99))[0]
-                self.add(node, o("classification"), _node(ORGTYPE[kind]))
+                self.add(node, O.classification, uri(ORGTYPE[kind]))
             if e.country:
-                self.add(node, m("country"), _node(COUNTRY[e.country]))
+                self.add(node, M.country, uri(COUNTRY[e.country]))
             unit_of = next((mt.unit_of for k, mt in self.resolution.matches.items()
                             if mt.org == slug and mt.unit_of), None)
             if unit_of:
-                self.add(node, RDF_TYPE, o("OrganizationalUnit"))
-                self.add(node, o("subOrganizationOf"), _node(ORGANISATION[unit_of]))
+                self.add(node, RDF_TYPE, O.OrganizationalUnit)
+                self.add(node, O.subOrganizationOf, uri(ORGANISATION[unit_of]))
             if len(e.names) > 1:
-                self.add(node, EDITORIAL, lit(
+                self.add(node, EDNOTE, lit(
                     f"One organisation resolved from {len(e.names)} spellings across the external datasets "
                     "(graphkit entity resolution; see docs/external-sources.md)."))
         return seeds, others
@@ -299,7 +282,7 @@ class DatasetMapper(Emitter):
         files' SHA-256 digests and the commit they were copied from)."""
         info = self.info
         src = self.source
-        self.add(src, RDF_TYPE, m("SourceDocument"))
+        self.add(src, RDF_TYPE, M.SourceDocument)
         self.add(src, TITLE, lit(info.title, "en"))
         self.add(src, LABEL, lit(info.title, "en"))
         self.add(src, PAGE, iri(info.source_url))
@@ -308,7 +291,7 @@ class DatasetMapper(Emitter):
         self.add(src, RIGHTS, lit(info.rights, "en"))
         self.add(src, COMMENT, lit(info.attribution, "en"))
         for f in files:
-            self.add(src, m("fileName"), lit(f["name"]))
+            self.add(src, M.fileName, lit(f["name"]))
         g = self.graph
         self.add(g, RDF_TYPE, PROV_ENTITY)
         self.add(g, LABEL, lit(f"What the {info.title} states (imported by graphkit)", "en"))
@@ -350,8 +333,8 @@ class DatasetMapper(Emitter):
     def region(self, slug: str, label: str) -> Term:
         """The IRI of the local place ``slug`` (a region that is no country, such as a DAC recipient
         region), typed ``mcn:Place`` and labelled ``label``."""
-        node = _node(PLACE[slug])
-        self.add(node, RDF_TYPE, m("Place"))
+        node = uri(PLACE[slug])
+        self.add(node, RDF_TYPE, M.Place)
         self.add(node, PREF, lit(label))
         self.add(node, LABEL, lit(label))
         return node
@@ -359,7 +342,7 @@ class DatasetMapper(Emitter):
 
 def country_iri(iso3: str) -> Term:
     """The IRI of the country with ISO 3166 alpha-3 code ``iso3``."""
-    return _node(COUNTRY[iso3])
+    return uri(COUNTRY[iso3])
 
 
 def slug_with_hash(prefix: str, identifier: str) -> str:

@@ -48,9 +48,11 @@ def iri(value: str) -> Term:
     return f"<{value}>"
 
 
-def _i(term) -> Term:
-    """A term of one of our namespaces (known to be a valid IRI: no checks)."""
+def uri(term) -> Term:
+    """An IRI of one of our namespaces as a term (known to be valid: no checks), e.g.
+    ``uri(PROJECT["impra"])``."""
     return f"<{term}>"
+
 
 
 def _esc(text: str) -> str:
@@ -76,9 +78,9 @@ def typed(lexical: str, datatype: Term) -> Term:
 
 
 XSD_INTEGER, XSD_DECIMAL, XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, XSD_DURATION, XSD_GYEAR = (
-    _i(XSD.integer), _i(XSD.decimal), _i(XSD.boolean), _i(XSD.date), _i(XSD.dateTime), _i(XSD.duration),
-    _i(XSD.gYear))
-_DATE_TYPE = {"day": _i(XSD.date), "month": _i(XSD.gYearMonth), "year": _i(XSD.gYear)}
+    uri(XSD.integer), uri(XSD.decimal), uri(XSD.boolean), uri(XSD.date), uri(XSD.dateTime), uri(XSD.duration),
+    uri(XSD.gYear))
+_DATE_TYPE = {"day": uri(XSD.date), "month": uri(XSD.gYearMonth), "year": uri(XSD.gYear)}
 TRUE = typed("true", XSD_BOOLEAN)
 
 
@@ -163,16 +165,16 @@ class Terms:
 M, O = Terms(MCN), Terms(ORG)
 """The ontology's terms (``M.Project``) and W3C ORG's (``O.Organization``)."""
 
-A = _i(RDF.type)
-LABEL, COMMENT = _i(RDFS.label), _i(RDFS.comment)
-PREF, ALT, NOTATION, EDNOTE, DEFINITION = (_i(SKOS.prefLabel), _i(SKOS.altLabel), _i(SKOS.notation),
-                                           _i(SKOS.editorialNote), _i(SKOS.definition))
-IN_SCHEME, TOP_OF, HAS_TOP, BROADER = (_i(SKOS.inScheme), _i(SKOS.topConceptOf), _i(SKOS.hasTopConcept),
-                                       _i(SKOS.broader))
-CONCEPT, SCHEME = _i(SKOS.Concept), _i(SKOS.ConceptScheme)
-DERIVED, GENERATED_AT, PROV_ENTITY = _i(PROV.wasDerivedFrom), _i(PROV.generatedAtTime), _i(PROV.Entity)
+A = uri(RDF.type)
+LABEL, COMMENT = uri(RDFS.label), uri(RDFS.comment)
+PREF, ALT, NOTATION, EDNOTE, DEFINITION = (uri(SKOS.prefLabel), uri(SKOS.altLabel), uri(SKOS.notation),
+                                           uri(SKOS.editorialNote), uri(SKOS.definition))
+IN_SCHEME, TOP_OF, HAS_TOP, BROADER = (uri(SKOS.inScheme), uri(SKOS.topConceptOf), uri(SKOS.hasTopConcept),
+                                       uri(SKOS.broader))
+CONCEPT, SCHEME = uri(SKOS.Concept), uri(SKOS.ConceptScheme)
+DERIVED, GENERATED_AT, PROV_ENTITY = uri(PROV.wasDerivedFrom), uri(PROV.generatedAtTime), uri(PROV.Entity)
 TITLE, DESCRIPTION, DATE, LANGUAGE, PUBLISHER, SUBJECT, DCT_SOURCE, LICENSE, RIGHTS = (
-    _i(DCTERMS.title), _i(DCTERMS.description), _i(DCTERMS.date), _i(DCTERMS.language), _i(DCTERMS.publisher),
-    _i(DCTERMS.subject), _i(DCTERMS.source), _i(DCTERMS.license), _i(DCTERMS.rights))
-PAGE, HOMEPAGE = _i(FOAF.page), _i(FOAF.homepage)
-LAT, LONG = _i(GEO.lat), _i(GEO.long)
+    uri(DCTERMS.title), uri(DCTERMS.description), uri(DCTERMS.date), uri(DCTERMS.language), uri(DCTERMS.publisher),
+    uri(DCTERMS.subject), uri(DCTERMS.source), uri(DCTERMS.license), uri(DCTERMS.rights))
+PAGE, HOMEPAGE = uri(FOAF.page), uri(FOAF.homepage)
+LAT, LONG = uri(GEO.lat), uri(GEO.long)
