@@ -18,15 +18,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import combinations
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from graphkit.errors import Nonconforming
 from graphkit.paths import DUPLICATES_REPORT
-from graphkit.resolve import REVIEW, Analyser, Name, Score, Vocabulary, compare
-from graphkit.resolve.places import DEMONYMS, place_words
+from graphkit.resolve import REVIEW, Analyser, Name, Score, compare
+from graphkit.resolve.places import registry_analyser
 
 if TYPE_CHECKING:
     from graphkit.records.schema import Records
@@ -55,24 +53,16 @@ class Candidate:
                 f"\"{self.other_name}\" ({self.confidence:.2f} {self.method})")
 
 
-@lru_cache(maxsize=4)
-def _places(reference_dir: Path, country_names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    places, sigla = place_words(reference_dir, country_names)
-    return frozenset(places), frozenset(sigla)
-
-
 def analyser_for(recs: Records) -> Analyser:
     """The resolver's analyser for the registry of ``recs``: its names as the vocabulary, the place
     words of the records' reference tables and the adjectives of Italian places."""
     from graphkit import paths
 
-    vocabulary = Vocabulary()
-    vocabulary.add(n for _, names in _names(recs) for n in names)
     countries: tuple[str, ...] = ()
     if recs.reference is not None:
         countries = tuple(sorted(n for c in recs.reference.countries.values() for n in c.names.values()))
-    places, sigla = _places(paths.reference_dir_of(recs.data_dir), countries)
-    return Analyser(vocabulary, places, sigla, DEMONYMS)
+    return registry_analyser([n for _, names in _names(recs) for n in names], paths.reference_dir_of(recs.data_dir),
+                             countries)
 
 
 def _names(recs: Records) -> list[tuple[str, list[str]]]:

@@ -30,7 +30,9 @@ from graphkit.draft.extract import (
     Mention, find_budgets, find_dates, find_funds, find_names, find_title, unused_cues,
 )
 from graphkit.draft.read import DraftError, detect_language, read_page
-from graphkit.resolve import Analyser, Resolver, Vocabulary
+from graphkit.records.reference import load_reference
+from graphkit.resolve import Resolver
+from graphkit.resolve.places import registry_analyser
 from graphkit.resolve.names import ACCEPT, REVIEW
 
 __all__ = ["DraftError", "Registry", "draft_page", "render", "write_draft", "registry"]
@@ -46,10 +48,11 @@ class Registry:
         self.organisations = [o for o in _load(self.data_dir / "organisations.yaml") if o.get("id") and o.get("name")]
         self.funds = [f for f in _load(self.data_dir / "funds.yaml") if f.get("id") and f.get("name")]
         self.by_id = {o["id"]: o for o in self.organisations}
-        vocabulary = Vocabulary()
-        vocabulary.add(o["name"] for o in self.organisations)
-        vocabulary.add(a for o in self.organisations for a in (o.get("aliases") or []))
-        self.resolver = Resolver(self.organisations, Analyser(vocabulary))
+        tables = load_reference(where.reference_dir_of(self.data_dir))
+        countries = [n for c in tables.countries.values() for n in c.names.values()]
+        names = [n for o in self.organisations for n in [o["name"], *(o.get("aliases") or [])]]
+        self.resolver = Resolver(self.organisations,
+                                 registry_analyser(names, where.reference_dir_of(self.data_dir), countries))
         gaz: set[tuple[str, str]] = set()
         for o in self.organisations:
             for n in [o["name"], o.get("acronym"), *(o.get("aliases") or [])]:

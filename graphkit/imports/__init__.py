@@ -38,11 +38,11 @@ from graphkit.imports import crs, eutf
 from graphkit.folders import swap_into_place, temporary_beside
 from graphkit.imports.base import DatasetError, ImportReport, sha256
 from graphkit.resolve.places import DEMONYMS, EXTRA_PLACES  # noqa: F401 - re-exported
-from graphkit.resolve.places import place_words as resolve_place_words
+from graphkit.resolve.places import place_words as resolve_place_words, registry_analyser
 from graphkit.rdf.datasets import DatasetMapper, QuadWriter
 from graphkit.records.reference import load_reference
 from graphkit.resolve import (
-    Analyser, Mention, Resolution, Resolver, ReviewError, Vocabulary, read_review, write_review,
+    Mention, Resolution, Resolver, ReviewError, read_review, write_review,
 )
 
 DATASETS: dict[str, ModuleType] = {"eutf": eutf, "crs": crs}
@@ -101,12 +101,10 @@ def resolve_datasets(paths: dict[str, Path], *, data_dir: Path | None = None, re
     mentions: list[Mention] = []
     for name, path in paths.items():
         mentions.extend(DATASETS[name].mentions(path, data_dir, **(options or {}).get(name, {})))
-    vocabulary = Vocabulary()
-    vocabulary.add(m.name for m in mentions)
-    vocabulary.add(o["name"] for o in seeds)
-    vocabulary.add(a for o in seeds for a in (o.get("aliases") or []))
-    places, sigla = place_words(where.reference_dir_of(data_dir))
-    analyser = Analyser(vocabulary, places, sigla, DEMONYMS)
+    reference_dir = where.reference_dir_of(data_dir)
+    countries = [n for c in load_reference(reference_dir).countries.values() for n in c.names.values()]
+    analyser = registry_analyser([*(m.name for m in mentions), *(o["name"] for o in seeds),
+                                  *(a for o in seeds for a in (o.get("aliases") or []))], reference_dir, countries)
     decisions = read_review(review if review is not None else review_file(data_dir))
     resolution = Resolver(seeds, analyser, decisions).resolve(mentions)
     labels = {x.casefold() for o in seeds for x in [o["name"], *(o.get("aliases") or []), o.get("acronym") or ""] if x}

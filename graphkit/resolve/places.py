@@ -9,10 +9,11 @@ an adjective keeps apart names that say different places without marking a branc
 from __future__ import annotations
 
 import csv
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from graphkit.resolve.names import raw_tokens
+from graphkit.resolve.names import Analyser, Vocabulary, raw_tokens
 
 # Place words the tables lack: Italian names of countries the datasets write.
 EXTRA_PLACES = {
@@ -82,3 +83,21 @@ def place_words(reference_dir: Path, country_names: Iterable[str] = ()) -> tuple
     for generic in ("italy", "italian", "centro", "sud", "nord", "est", "ovest", "mondo", "pace", "valle"):
         places.discard(generic)
     return places, sigla
+
+
+def registry_analyser(names: Iterable[str], reference_dir: Path, country_names: Iterable[str] = ()):
+    """The resolver's analyser for a registry: its ``names`` (names, aliases, acronyms, and any others
+    to be compared) as the vocabulary, with the place words of :func:`place_words` and the adjectives
+    of Italian places (:data:`DEMONYMS`), so that branches in different places stay apart. The one way
+    the importers, the duplicate check of the build and the page drafter make it."""
+    vocabulary = Vocabulary()
+    vocabulary.add(names)
+    places, sigla = _place_words(Path(reference_dir), tuple(country_names))
+    return Analyser(vocabulary, set(places), set(sigla), DEMONYMS)
+
+
+@lru_cache(maxsize=4)
+def _place_words(reference_dir: Path, country_names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """:func:`place_words`, read once per reference folder and country list (the ISTAT table has 7,900 rows)."""
+    places, sigla = place_words(reference_dir, country_names)
+    return frozenset(places), frozenset(sigla)
