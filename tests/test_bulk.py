@@ -144,6 +144,30 @@ def test_bulk_errors_in_the_registry_and_the_quotes(tmp_path):
     ]
 
 
+def test_bulk_quotes_of_spans_are_checked_and_built_by_the_streaming_build(tmp_path):
+    folder = _bulk(tmp_path)
+    projects = [json.loads(x) for x in (folder / "projects.jsonl").read_text(encoding="utf-8").splitlines()]
+    written = projects[0]["participants"][1]["as_written"]          # "Associazione Vela 20"
+    projects[0]["participants"][1]["quote"] = ["Partner:", written]
+    projects[1]["participants"][1]["quote"] = ["Partner:", "nessuno"]
+    (folder / "projects.jsonl").write_text("".join(json.dumps(p) + "\n" for p in projects), encoding="utf-8")
+    assert _problems(folder, tmp_path) == [
+        "projects.jsonl: project syn-0000001 (line 2): participants[1].quote[1]: quote span 2 of 2 'nessuno' "
+        "does not occur in source 'syn-src-0000001'"]
+    projects[1]["participants"][1]["quote"] = ["Partner:", projects[1]["participants"][1]["as_written"]]
+    (folder / "projects.jsonl").write_text("".join(json.dumps(p) + "\n" for p in projects), encoding="utf-8")
+    build(folder, tmp_path / "graph", docs=False, store="none")
+    store = ox.Store()
+    store.load(path=str(tmp_path / "graph" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    rows = [tuple(b.value for b in r) for r in store.query("""
+        PREFIX mcn: <https://w3id.org/graphkit/mcn#>
+        SELECT ?quote ?i ?span WHERE { GRAPH ?g {
+            <https://w3id.org/graphkit/id/participation/syn-0000000--syn-org-0000020--partner> mcn:hasEvidence ?e .
+            ?e mcn:quote ?quote ; mcn:hasQuoteSpan ?s . ?s mcn:spanIndex ?i ; mcn:spanText ?span } }
+        ORDER BY ?i""")]
+    assert rows == [(f"Partner: … {written}", "1", "Partner:"), (f"Partner: … {written}", "2", written)]
+
+
 def test_synthetic_names_beside_the_seeds_must_not_collide(tmp_path):
     folder = _bulk(tmp_path)
     orgs = [json.loads(x) for x in (folder / "organisations.jsonl").read_text(encoding="utf-8").splitlines()]

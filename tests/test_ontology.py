@@ -141,6 +141,7 @@ CLASSES = {
     "ProjectActivity", "Result", "ExpectedResult", "Output", "Event", "Publication",
     "SourceDocument", "Evidence", "MemberCount",
     "Budget",  # external datasets (issue 7)
+    "QuoteSpan",  # quotes of several spans (decision 0019)
 }
 OBJECT_PROPERTIES = {
     "hasParticipation", "inProject", "participant", "role", "via", "participatesIn",
@@ -151,6 +152,7 @@ OBJECT_PROPERTIES = {
     "collaboratesWith", "hasMemberCount", "hasEvidence", "replacedBy", "successor",
     # external datasets (issue 7)
     "hasBudget", "currency", "amountKind", "recipientCountry", "sector",
+    "hasQuoteSpan",  # quotes of several spans (decision 0019)
 }
 DATATYPE_PROPERTIES = {
     "acronym", "cup", "projectNumber", "submissionDate", "approvalDate", "startDate", "endDate",
@@ -161,6 +163,7 @@ DATATYPE_PROPERTIES = {
     # external datasets (issue 7)
     "amount", "budgetYear", "plannedStartDate", "plannedEndDate", "iatiIdentifier", "crsIdentifier",
     "recordIdentifier", "matchConfidence", "matchMethod",
+    "spanText", "spanIndex",  # quotes of several spans (decision 0019)
 }
 ANNOTATION_PROPERTIES = {"forProperty", "forValue"}
 ALIGNMENT_ANNOTATION_PROPERTIES = {"eurioRoleLabel"}
@@ -526,6 +529,18 @@ EXPECTED: dict[str, set[tuple]] = {
         ("evidence:two-of-each", "prov:wasDerivedFrom", "mcnsh:Evidence-source", "MaxCount", V, None),
         ("evidence:two-of-each", "prov:wasDerivedFrom", "mcnsh:Evidence-source", "Class", V,
          "project:impra"),
+    },
+    "quote-span.ttl": {
+        ("evidence:span-not-a-span", "mcn:hasQuoteSpan", "mcnsh:Evidence-quoteSpan", "Class", V, "source:impra"),
+        ("evidence:span-empty", "mcn:spanText", "mcnsh:QuoteSpan-text", "MinCount", V, None),
+        ("evidence:span-empty", "mcn:spanIndex", "mcnsh:QuoteSpan-index", "MinCount", V, None),
+        ("evidence:span-blank", "mcn:spanText", "mcnsh:QuoteSpan-text", "MinLength", V, ""),
+        ("evidence:span-blank", "mcn:spanIndex", "mcnsh:QuoteSpan-index", "MinInclusive", V, "0"),
+        ("evidence:span-mistyped", "mcn:spanText", "mcnsh:QuoteSpan-text", "Or", V, "42"),
+        ("evidence:span-mistyped", "mcn:spanIndex", "mcnsh:QuoteSpan-index", "Datatype", V, "1"),
+        ("evidence:span-mistyped", "mcn:spanIndex", "mcnsh:QuoteSpan-index", "MinInclusive", V, "1"),
+        ("evidence:span-two-of-each", "mcn:spanText", "mcnsh:QuoteSpan-text", "MaxCount", V, None),
+        ("evidence:span-two-of-each", "mcn:spanIndex", "mcnsh:QuoteSpan-index", "MaxCount", V, None),
     },
     "organisation.ttl": {
         ("organisation:anonymous", "skos:prefLabel", "mcnsh:Organisation-name", "MinCount", V, None),

@@ -165,6 +165,77 @@ def test_quote_must_occur_in_the_source(tmp_path):
     ]
 
 
+GAMMA = '{org: gamma, role: partner, as_written: Gamma, quote: "Beta, Gamma"}'
+
+
+def test_a_participation_quote_may_be_spans_a_heading_then_the_item(tmp_path):
+    text = FILES["projects/prova.yaml"].replace(
+        GAMMA, '{org: gamma, role: partner, as_written: Gamma, quote: ["Partner:", "Gamma"]}')
+    recs = load_records(write_data(tmp_path, {"projects/prova.yaml": text}))
+    assert recs.projects["prova"].record.participants[2].quote == ["Partner:", "Gamma"]
+
+
+def test_a_quote_of_one_span_written_as_a_list_is_that_span(tmp_path):
+    text = FILES["projects/prova.yaml"].replace(
+        GAMMA, '{org: gamma, role: partner, as_written: Gamma, quote: ["  Partner: Beta, Gamma "]}')
+    recs = load_records(write_data(tmp_path, {"projects/prova.yaml": text}))
+    assert recs.projects["prova"].record.participants[2].quote == "Partner: Beta, Gamma"
+
+
+@pytest.mark.parametrize("spans, message", [
+    ('["Partner:", "Delta"]', "quote span 2 of 2 'Delta' does not occur in source 'prova'"),
+    ('["Partner:", "Alfa"]', "quote span 2 of 2 'Alfa' occurs only before span 1 ('Partner:') in source 'prova'"),
+    ('["Partner:", "Gamma", "Avviato"]', None),
+    ('["Partnership:", "Gamma"]', "quote span 1 of 2 'Partnership:' does not occur in source 'prova'"),
+])
+def test_each_span_must_occur_in_the_source_after_the_one_before(tmp_path, spans, message):
+    text = FILES["projects/prova.yaml"].replace(
+        GAMMA, f'{{org: gamma, role: partner, as_written: Gamma, quote: {spans}}}')
+    if message is None:
+        assert len(load_records(write_data(tmp_path, {"projects/prova.yaml": text})).projects) == 1
+        return
+    field = "participants[2].quote[1]" if "span 2" in message else "participants[2].quote[0]"
+    assert problems_for(tmp_path, {"projects/prova.yaml": text}) == [
+        Problem("projects/prova.yaml", "project prova", field, message)]
+
+
+@pytest.mark.parametrize("spans", ['[]', '["Partner:", "Beta", "Gamma", "Avviato"]', '["Partner:", ""]',
+                                   '["Partner:", 3]'])
+def test_a_quote_has_one_to_three_non_empty_spans(tmp_path, spans):
+    text = FILES["projects/prova.yaml"].replace(
+        GAMMA, f'{{org: gamma, role: partner, as_written: Gamma, quote: {spans}}}')
+    assert problems_for(tmp_path, {"projects/prova.yaml": text}) == [
+        Problem("projects/prova.yaml", "project prova", "participants[2].quote",
+                "a quote is one verbatim text, or a list of 2 to 3 verbatim spans (non-empty texts, in the "
+                "order of the source: the heading, then the item)")]
+
+
+def test_a_quote_of_spans_is_one_quote_literal_and_its_spans_in_order(tmp_path):
+    from rdflib import Graph, Literal, URIRef
+
+    from graphkit.namespaces import MCN
+    from graphkit.paths import ONTOLOGY_DIR
+    from graphkit.rdf.mapping import records_to_dataset
+
+    text = FILES["projects/prova.yaml"].replace(
+        GAMMA, '{org: gamma, role: partner, as_written: Gamma, quote: ["Partner:", "Gamma"]}')
+    dataset = records_to_dataset(load_records(write_data(tmp_path, {"projects/prova.yaml": text})), ONTOLOGY_DIR)
+    ds = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        ds.add((s, p, o))
+    node = URIRef("https://w3id.org/graphkit/id/participation/prova--gamma--partner")
+    (ev,) = ds.objects(node, MCN.hasEvidence)
+    assert list(ds.objects(ev, MCN.quote)) == [Literal("Partner: … Gamma", lang="it")]
+    spans = sorted((int(ds.value(s, MCN.spanIndex)), ds.value(s, MCN.spanText), str(s))
+                   for s in ds.objects(ev, MCN.hasQuoteSpan))
+    assert spans == [(1, Literal("Partner:", lang="it"), f"{ev}/span/1"),
+                     (2, Literal("Gamma", lang="it"), f"{ev}/span/2")]
+    # a quote of one passage has no spans
+    (ev_beta,) = ds.objects(URIRef("https://w3id.org/graphkit/id/participation/prova--beta--partner"),
+                            MCN.hasEvidence)
+    assert list(ds.objects(ev_beta, MCN.hasQuoteSpan)) == []
+
+
 def test_unknown_field_is_refused(tmp_path):
     assert project_with(tmp_path, "acronym: PROVA", "acronim: PROVA") == [
         Problem("projects/prova.yaml", "project prova", "acronim",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from graphkit import dates
 from graphkit.namespaces import (
@@ -28,7 +28,7 @@ from graphkit.rdf.terms import (
     PAGE, PREF, PUBLISHER, TITLE, TRUE, M, O, Term, date_lit, day, decimal, duration_months, integer, iri, lit,
     value_str,
 )
-from graphkit.records import PLACE_RE, Records
+from graphkit.records import PLACE_RE, Records, normalise_space, quote_text
 from graphkit.records.reference import country_of_nuts
 
 FUND_CLASS = {"fund": M.Fund, "specific-objective": M.FundSpecificObjective,
@@ -105,11 +105,19 @@ class Emitter:
         q(node, DERIVED, source, g)
         return node, org
 
-    def evidence_node(self, g: Term, ev: Term, quote: Term, source: Term) -> None:
-        """An evidence node: the quote (a literal) and the source document it is taken from."""
+    def evidence_node(self, g: Term, ev: Term, quote: Term, source: Term, spans: Sequence[Term] = ()) -> None:
+        """An evidence node: the quote (a literal) and the source document it is taken from; with
+        ``spans`` (the literals of a quote written as several spans, in the order of the text), one
+        quote span node per span with its text and position (decision 0019)."""
         self.q(ev, A, M.Evidence, g)
         self.q(ev, M.quote, quote, g)
         self.q(ev, DERIVED, source, g)
+        for i, span in enumerate(spans, start=1):
+            node = f"{ev[:-1]}/span/{i}>"
+            self.q(ev, M.hasQuoteSpan, node, g)
+            self.q(node, A, M.QuoteSpan, g)
+            self.q(node, M.spanText, span, g)
+            self.q(node, M.spanIndex, integer(i), g)
 
 
 class RecordMapper(Emitter):
@@ -164,15 +172,21 @@ class RecordMapper(Emitter):
         """The named graph of the source document ``source_id``, or the registry graph when None."""
         return f"<{GRAPH}source/{source_id}>" if source_id else self.registry_g
 
-    def evidence(self, g: str, subject: str, quote: str, source_id: str, prop: str | None = None,
+    def evidence(self, g: str, subject: str, quote: str | list[str], source_id: str, prop: str | None = None,
                  value: str | None = None) -> str:
-        """An evidence node for a fact about ``subject`` in graph ``g``: ``quote`` from ``source_id``,
-        with the property and value it supports when given; returns its IRI, the same for the same fact."""
+        """An evidence node for a fact about ``subject`` in graph ``g``: ``quote`` from ``source_id``
+        (a quote of several spans is one text, the spans joined by " … ", and its spans), with the
+        property and value it supports when given; returns its IRI, the same for the same fact."""
+        lang = self.lang(source_id)
+        spans: list[str] = []
+        if not isinstance(quote, str):
+            spans = [lit(normalise_space(x), lang) for x in quote]
+            quote = quote_text(quote)
         key = "\x1f".join((subject[1:-1], prop[1:-1] if prop else "None",
                            value_str(value) if value is not None else "None", quote, source_id))
         ev = f"<{EVIDENCE}{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}>"
         q = self.q
-        self.evidence_node(g, ev, lit(" ".join(quote.split()), self.lang(source_id)), f"<{SOURCE}{source_id}>")
+        self.evidence_node(g, ev, lit(" ".join(quote.split()), lang), f"<{SOURCE}{source_id}>", spans)
         if prop is not None:
             q(ev, M.forProperty, prop, g)
         if value is not None:

@@ -16,6 +16,7 @@ from graphkit.records.schema import (
     OptionallyQuoted, Organisation, Participant, Period, PeriodFact, PlaceRef, Problem, Project, Publication,
     Quoted, Records, RecordsInvalid, Result, SourceDoc, Succession, TargetGroup, check_date, normalise_space,
 )
+from graphkit.records.schema import MAX_QUOTE_SPANS, QUOTE_JOINER, quote_spans, quote_text
 
 __all__ = [
     "load_records", "default_reference_dir", "reference_dir_of", "DATE_RE", "PLACE_RE", "SLUG", "Activity",
@@ -23,5 +24,5 @@ __all__ = [
     "FundingRef", "Identifier", "LocalPlace", "Located", "MemberCount", "Membership", "Model", "Objective",
     "OptionallyQuoted", "Organisation", "Participant", "Period", "PeriodFact", "PlaceRef", "Problem", "Project",
     "Publication", "Quoted", "Records", "RecordsInvalid", "Result", "SourceDoc", "Succession", "TargetGroup",
-    "check_date", "normalise_space",
+    "check_date", "normalise_space", "MAX_QUOTE_SPANS", "QUOTE_JOINER", "quote_spans", "quote_text",
 ]

@@ -62,7 +62,7 @@ class _Checker:
         if why:
             self.add(file, record, field, why)
 
-    def quote(self, quote: str | None, source: str | None, file: str, record: str, field: str) -> None:
+    def quote(self, quote: str | list[str] | None, source: str | None, file: str, record: str, field: str) -> None:
         if quote is None:
             return
         if source is None:
@@ -74,16 +74,36 @@ class _Checker:
                      f"unknown source {source!r}")
             return
         text = self._norm_texts.get(source)
-        if text is not None and normalise_space(quote) not in text:
-            shown = quote if len(quote) <= 80 else quote[:77] + "..."
-            self.add(file, record, field, f"quote {shown!r} does not occur in source {source!r}")
+        if text is None:
+            return
+        if isinstance(quote, str):
+            if normalise_space(quote) not in text:
+                self.add(file, record, field, f"quote {_shown(quote)!r} does not occur in source {source!r}")
+            return
+        # A quote of spans: each span occurs, after the one before it (the order of the text).
+        at = 0
+        for i, span in enumerate(quote):
+            norm = normalise_space(span)
+            found = text.find(norm, at)
+            if found < 0:
+                where = "does not occur in" if i == 0 or norm not in text else \
+                    f"occurs only before span {i} ({_shown(quote[i - 1])!r}) in"
+                self.add(file, record, f"{field}[{i}]",
+                         f"quote span {i + 1} of {len(quote)} {_shown(span)!r} {where} source {source!r}")
+                return
+            at = found + len(norm)
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 _FIELDS: dict[type, tuple[bool, tuple[str, ...]]] = {}
 
 
-def walk_quotes(obj, path: str) -> Iterator[tuple[str, str | None, str | None]]:
-    """Every (field path, quote, source) in a validated record, depth first."""
+def walk_quotes(obj, path: str) -> Iterator[tuple[str, str | list[str] | None, str | None]]:
+    """Every (field path, quote, source) in a validated record, depth first (a participant's quote
+    may be a list of spans)."""
     from pydantic import BaseModel
 
     if isinstance(obj, BaseModel):

@@ -287,16 +287,49 @@ class PlaceRef(Quoted):
     place: Text
 
 
+QUOTE_JOINER = " … "
+"""What joins the spans of a quote into the one text an evidence node holds (decision 0019)."""
+
+MAX_QUOTE_SPANS = 3
+"""At most three spans: a role heading, a sub-heading (a country, a kind of body) and the item."""
+
+
+def _quote_spans(value: Any) -> Any:
+    # A quote is one verbatim text, or a list of verbatim spans (a heading, then the item), in the
+    # order of the text; a list of one is that text.
+    if not isinstance(value, list):
+        return value
+    if not 1 <= len(value) <= MAX_QUOTE_SPANS or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f"a quote is one verbatim text, or a list of 2 to {MAX_QUOTE_SPANS} verbatim spans "
+                         f"(non-empty texts, in the order of the source: the heading, then the item)")
+    spans = [v.strip() for v in value]
+    return spans[0] if len(spans) == 1 else spans
+
+
+def quote_spans(quote: str | list[str]) -> list[str]:
+    """The spans of a quote: its one text, or the texts of a quote written as a list."""
+    return list(quote) if isinstance(quote, list) else [quote]
+
+
+def quote_text(quote: str | list[str]) -> str:
+    """A quote as one text: its spans, white space collapsed, joined by :data:`QUOTE_JOINER`."""
+    return QUOTE_JOINER.join(normalise_space(q) for q in quote_spans(quote))
+
+
 class Participant(Quoted):
     """An organisation taking part in a project: its id, role and name as the source writes it, the
-    source's heading for its sub-list, the organisation it takes part through and a note, with its quote."""
+    source's heading for its sub-list, the organisation it takes part through and a note, with its quote
+    (one verbatim text, or a list of spans that together state the role: ``["Partner:", "CISV"]``)."""
 
+    quote: Text | list[Text]
     org: Slug
     role: Slug
     as_written: Text
     group: Text | None = None
     via: Slug | None = None
     note: Text | None = None
+
+    _q = field_validator("quote", mode="before")(_quote_spans)
 
 
 class CountryRef(Quoted):
