@@ -270,7 +270,8 @@ def source_passage(store: "GraphStore", source: str, quote: str, *, context: int
     """Follow a quote back to its source: the lines of the source document that hold it.
 
     White space is compared collapsed, as the record loader does when it checks that every quote
-    occurs in its source. ``source`` is the source document (``source:impra`` or its IRI), as the
+    occurs in its source. A quote of several spans (``"Partner: … CISV"``) is followed span by span,
+    each marked where it occurs after the one before. ``source`` is the source document (``source:impra`` or its IRI), as the
     named query ``organisation-evidence`` returns it.
 
     The source's text is read from ``data_dir`` (default: :func:`study_data_dir`).
@@ -278,7 +279,7 @@ def source_passage(store: "GraphStore", source: str, quote: str, *, context: int
     Raises:
         LookupError: the store has no such source document, or the quote is not in its text.
     """
-    from graphkit.records import normalise_space
+    from graphkit.records import QUOTE_JOINER, normalise_space
 
     rows = plain_rows(run_query(store, _study_query("source-document"), {"source": source}))
     if not rows:
@@ -295,12 +296,18 @@ def source_passage(store: "GraphStore", source: str, quote: str, *, context: int
             pos += len(text) + 1
     joined = " ".join(lines[i] for _, i in starts)
     q = normalise_space(quote)
-    at = joined.find(q) if q else -1
-    if at < 0:
-        raise LookupError(f"the quote {quote!r} does not occur in {doc['file']}")
-    end = at + len(q)
+    # A quote of several spans ("Partner: … CISV", decision 0019): each span, after the one before.
+    pieces = [q] if q in joined or QUOTE_JOINER not in q else q.split(QUOTE_JOINER)
+    found: list[tuple[int, int]] = []
+    pos = 0
+    for piece in pieces:
+        at = joined.find(piece, pos) if piece else -1
+        if at < 0:
+            raise LookupError(f"the quote {quote!r} does not occur in {doc['file']}")
+        pos = at + len(piece)
+        found.append((at, pos))
     hits = [(i, max(at, s) - s, min(end, s + len(lines[i])) - s)      # (line, start, end) of each piece
-            for s, i in starts if s < end and at < s + len(lines[i])]
+            for at, end in found for s, i in starts if s < end and at < s + len(lines[i])]
     shown = [i for _, i in starts]
     first, last = shown.index(hits[0][0]), shown.index(hits[-1][0])
     keep = shown[max(0, first - context): last + context + 1]

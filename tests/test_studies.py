@@ -89,6 +89,13 @@ def test_source_passage_of_a_member_count_in_a_long_line(store):
     assert p.lines[i][a:b] == quote
 
 
+def test_source_passage_of_a_quote_of_spans_marks_each_span(store):
+    p = studies.source_passage(store, "source:impra", "Enti aderenti formalmente … ANOLF", context=0)
+    assert p.numbers == (27, 29, 30, 31, 32)
+    assert p.marked() == ["»Enti aderenti formalmente«", "• Associazione Senegalesi di Torino",
+                          "• Associazione marocchina Nahual", "• Associazione marocchina AFIM", "• »ANOLF«"]
+
+
 def test_source_passage_spans_lines_and_collapses_white_space(store, tmp_path):
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "000_8a9d0d0c096111af.txt").write_text(
