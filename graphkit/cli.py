@@ -233,8 +233,9 @@ def validate(data_dir: Path, ontology_dir: Path, warnings: bool, strict_duplicat
     """Validate the records and the SHACL shapes without writing anything.
 
     Prints each violation, each warning (unless --no-warnings), each possible duplicate
-    organisation (`duplicate  FILE: organisation ID: "NAME" ~ OTHER "NAME" (SCORE METHOD)`) and a
-    last line `conforms: yes|no (N violations, M warnings)`.
+    organisation (`duplicate  FILE: organisation ID: "NAME" ~ OTHER "NAME" (SCORE METHOD)`), each
+    participation whose quote states no word of its role (`no-role    FILE: project ID:
+    participants[N].quote: ORG as ROLE: ...`) and a last line `conforms: yes|no (N violations, M warnings)`.
     Exit codes: 0 conforms (warnings and duplicates allowed); 1 does not conform, or duplicates
     with --strict-duplicates; 2 usage; 3 runtime error.
 

@@ -22,6 +22,7 @@ from graphkit.builder.summary import Summary, load_summary
 from graphkit.paths import DATASET_NQUADS, DATASET_TRIG, MERGED_TURTLE, SHACL_REPORT, SUMMARY
 from graphkit.rdf.mapping import records_to_dataset
 from graphkit.records import load_records
+from graphkit.records.roles import unstated_roles
 
 DEFAULT_ONTOLOGY = paths.ONTOLOGY_DIR     # shipped with the package
 
@@ -86,7 +87,8 @@ def validate(data_dir: Path | str | None = None, ontology_dir: Path | str = DEFA
 
     The records are loaded and validated, mapped to RDF and the merged graph is validated with
     the shapes in ``ontology_dir/shapes``: the checks of :func:`build`, without its files. The
-    possible duplicate organisations of the registry are in the result's ``duplicates``.
+    possible duplicate organisations of the registry are in the result's ``duplicates``, the
+    participations whose quote does not state their role in its ``unstated_roles`` (decision 0019).
 
     Args:
         data_dir: Folder of curated records (default: ``data/`` of the working folder).
@@ -107,6 +109,7 @@ def validate(data_dir: Path | str | None = None, ontology_dir: Path | str = DEFA
     recs = load_records(data_dir, ontology_dir=ontology_dir)
     result = shacl_validate(merged_graph(records_to_dataset(recs, ontology_dir)), ontology_dir / "shapes")
     result.duplicates = [str(c) for c in possible_duplicates(recs)]
+    result.unstated_roles = [str(u) for u in unstated_roles(recs)]
     return result
 
 

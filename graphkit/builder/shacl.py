@@ -24,6 +24,8 @@ class ShaclResult:
         infos: One line per informational result, sorted.
         duplicates: One line per possible duplicate organisation of the registry
             (:class:`graphkit.builder.duplicates.Candidate`), filled by ``graphkit.builder.validate``.
+        unstated_roles: One line per participation whose quote has no word of its role
+            (:class:`graphkit.records.roles.UnstatedRole`), filled by ``graphkit.builder.validate``.
     """
 
     conforms: bool
@@ -31,6 +33,7 @@ class ShaclResult:
     warnings: list[str] = field(default_factory=list)
     infos: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    unstated_roles: list[str] = field(default_factory=list)
 
     def lines(self, warnings: bool = True) -> list[str]:
         """The result as ``graphkit validate`` prints it: each violation, each warning, then a verdict.
@@ -40,13 +43,15 @@ class ShaclResult:
 
         Returns:
             ``violation  LINE`` for each violation, ``warning    LINE`` for each warning,
-            ``duplicate  LINE`` for each possible duplicate organisation, and a last line
+            ``duplicate  LINE`` for each possible duplicate organisation, ``no-role    LINE`` for
+            each participation whose quote does not state its role, and a last line
             ``conforms: yes|no (N violations, M warnings)``.
         """
         out = [f"violation  {v}" for v in self.violations]
         if warnings:
             out += [f"warning    {w}" for w in self.warnings]
         out += [f"duplicate  {d}" for d in self.duplicates]
+        out += [f"no-role    {u}" for u in self.unstated_roles]
         out.append(f"conforms: {'yes' if self.conforms else 'no'} "
                    f"({len(self.violations)} violations, {len(self.warnings)} warnings)")
         return out
