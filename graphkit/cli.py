@@ -851,6 +851,12 @@ def draft_page_cmd(page: Path, language: str | None, url: str | None, out_path: 
         click.echo(render(draft), nl=False)
     else:
         click.echo(f"written {write_draft(draft, out_path)}")
+    orgs = [p["org"] for project in draft["projects"] for p in project.get("participants") or []]
+    if orgs and all(str(o).startswith("new:") for o in orgs):
+        click.echo(f"note: none of the {len(set(orgs))} organisations of {page.name} is in the registry "
+                   f"({data_dir / 'organisations.yaml'}): each is proposed as a new organisation; check each "
+                   "against the registry before `graphkit draft accept`, which needs their type and country",
+                   err=True)
 
 
 @draft_group.command("accept")

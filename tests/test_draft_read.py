@@ -83,3 +83,19 @@ def test_a_missing_page(tmp_path):
 def test_a_page_in_another_language_says_which(text, says):
     assert detect_language(text) is None
     assert language_problem(text).startswith(says)
+
+
+def test_a_page_naming_only_unknown_organisations_says_so(tmp_path):
+    from click.testing import CliRunner
+
+    from conftest import ROOT
+    from graphkit.cli import main
+
+    page = tmp_path / "unknown.txt"
+    page.write_text("Il progetto è realizzato dall’Associazione Zefiro Blu (capofila) in partenariato con la "
+                    "Cooperativa Sociale Lampione Verde.\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["draft", str(page), "--data", str(ROOT / "data"), "--out", str(tmp_path / "d.yaml")])
+    assert r.exit_code == 0, r.output
+    assert f"written {tmp_path / 'd.yaml'}" in r.output
+    assert ("note: none of the 2 organisations of unknown.txt is in the registry "
+            f"({ROOT / 'data' / 'organisations.yaml'}): each is proposed as a new organisation") in r.output
