@@ -825,7 +825,8 @@ def draft_group() -> None:
     Reads the page (plain text or HTML saved from a browser), tells its language when not given,
     and writes a YAML draft in the records format: a source, the project with its participants
     (registry match or new organisation, role, quote, confidence), funds, dates, budgets, and
-    what it could not place. `graphkit draft evaluate` scores drafts against expected records.
+    what it could not place. `graphkit draft accept DRAFT` adds a reviewed draft to the records;
+    `graphkit draft evaluate` scores drafts against expected records.
     Exit codes: 0 written; 1 a page that cannot be drafted (empty, binary, no organisation);
     2 usage.
 
@@ -851,6 +852,35 @@ def draft_page_cmd(page: Path, language: str | None, url: str | None, out_path: 
         click.echo(render(draft), nl=False)
     else:
         click.echo(f"written {write_draft(draft, out_path)}")
+    orgs = [p["org"] for project in draft["projects"] for p in project.get("participants") or []]
+    if orgs and all(str(o).startswith("new:") for o in orgs):
+        click.echo(f"note: none of the {len(set(orgs))} organisations of {page.name} is in the registry "
+                   f"({data_dir / 'organisations.yaml'}): each is proposed as a new organisation; check each "
+                   "against the registry before `graphkit draft accept`, which needs their type and country",
+                   err=True)
+
+
+@draft_group.command("accept")
+@click.argument("draft_file", metavar="DRAFT", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--page", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="The page the draft was made from [default: the draft's source.file, beside the draft].")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=_default_data,
+              show_default=DATA_DEFAULT, help="Folder of curated records to add the draft to.")
+def draft_accept(draft_file: Path, page: Path | None, data_dir: Path) -> None:
+    """Add a reviewed draft to the records: the project files, the source and its text, the new
+    organisations and places; checked with the whole records folder first, all or nothing.
+
+    Review first: correct or delete each fact, give each new organisation its type and country
+    (or set the participant's org to an existing registry id). The review-only keys (confidence,
+    found_by, match, candidates, role_words) and `unplaced` are dropped.
+    Exit codes: 0 written; 1 a draft or records problem (naming the field), nothing written.
+
+    Example: graphkit draft accept build/drafts/it-passerelles.yaml --page data/pages-dev/it-passerelles.txt
+    """
+    from graphkit.draft.accept import accept_draft
+
+    for line in accept_draft(draft_file, page=page, data_dir=data_dir).lines():
+        click.echo(line)
 
 
 @draft_group.command("evaluate")
