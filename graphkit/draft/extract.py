@@ -34,6 +34,9 @@ class Mention:
     role_how: str | None = None      # heading | after | cue
     role_words: str | None = None
     proposed_name: str | None = None  # ``Comune di Celano`` for ``Celano`` after ``i Comuni di``
+    heading: str | None = None        # the heading of the list the name is an item of, on its own line
+    part_of: "Mention | None" = None  # the body this one is a unit of (``X au sein de Y``)
+    nested_words: str | None = None   # the words that say so
 
 
 @dataclass
@@ -60,7 +63,12 @@ def _compiled(language: str) -> dict[str, Any]:
     return {
         "org": re.compile(rf"(?<!\w)(?:{org})(?![\w]){name_tail}"),
         "name": re.compile(rf"{token}{name_tail}"),
-        "cues": [(re.compile(rf"(?<!\w)(?:{c['pattern']})(?!\w)", flags), c["role"]) for c in p["cues"]],
+        "cues": [(re.compile(rf"(?<!\w)(?:{c['pattern']})(?:(?<=[’'])|(?!\w))", flags), c["role"]) for c in p["cues"]],
+        "cues_after": [(re.compile(rf"(?<!\w)(?:{c['pattern']})(?!\w)", flags), c["role"])
+                       for c in p.get("cues_after") or []],
+        "parent_after": re.compile(rf"^[\s,]*(?:{p['parent_after']})\s*", flags) if p.get("parent_after") else None,
+        "unit_after": re.compile(rf"^[\s,]*(?:{p['unit_after']})\s*", flags) if p.get("unit_after") else None,
+        "and_article": re.compile(rf"\s+(?:{_alt(p['and_words'])})\s+(?:{_alt(p['articles'])})(?:\s+|(?<=[’']))(?=[^\W\d_a-zß-ÿ])"),
         "after": [(re.compile(rf"[ \t]*\(?[ \t]*(?:{a['pattern']})(?!\w)[ \t]*\)?", flags), a["role"]) for a in p["after"]],
         "headings": [(re.compile(rf"^[\s•·*\-–]*(?:{h['pattern']})\s*:\s*", flags), h["role"]) for h in p["headings"]],
         "any_heading": re.compile(r"^[\s•·*\-–]*[^\W\d_][\w ’'/()-]{0,40}:\s*"),
@@ -95,19 +103,26 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
     found: list[Mention] = []
 
     def add(start: int, as_written: str, how: str, seg: Segment, **kw: Any) -> None:
+        joined = c["and_article"].search(as_written) if how in ("org-word", "list", "heading") else None
+        if joined:
+            # ``Associazione Prometeo e la USL 1``: two names joined by "and" and an article
+            add(start, as_written[:joined.start()], how, seg, **kw)
+            add(start + joined.end(), as_written[joined.end():], "org-word" if how == "org-word" else how, seg,
+                **{k: v for k, v in kw.items() if k != "proposed_name"})
+            return
         as_written = _trim(as_written, c["conn"])
         if not as_written or len(as_written) < 2:
             return
         found.append(Mention(start, start + len(as_written), as_written, how, seg, **kw))
 
     # the role of a heading line (``Partner: ...``), with the lines of its list that follow
-    heading_role: dict[int, tuple[str, str]] = {}
-    current: tuple[str, str] | None = None
+    heading_role: dict[int, tuple[str, str, str, int]] = {}
+    current: tuple[str, str, str, int] | None = None
     for i, line in enumerate(lines):
         m = next(((h, role) for h, role in c["headings"] if h.match(line)), None)
         if m:
             hm = m[0].match(line)
-            current = (m[1], hm.group(0).strip(" •·*-–:"))
+            current = (m[1], hm.group(0).strip(" •·*-–:"), hm.group(0).strip(" •·*-–"), i)
             heading_role[i] = current
             if line[hm.end():].strip():
                 current = None          # names on the same line: the list ends with the line
@@ -121,7 +136,7 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
         base = seg.start
         # names after a heading: the items of the list
         if seg.line in heading_role:
-            role, words = heading_role[seg.line]
+            role, words, heading, heading_line = heading_role[seg.line]
             body_start = 0
             for h, _ in c["headings"]:
                 hm = h.match(s)
@@ -132,13 +147,16 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
                 lead = re.match(r"^[\s•·*\-–]*", s)
                 body_start = lead.end() if lead else 0
             for item in _items(s, body_start, c):
-                add(base + item[0], item[1], "heading", seg, role=role, role_how="heading", role_words=words)
+                add(base + item[0], item[1], "heading", seg, role=role, role_how="heading", role_words=words,
+                    heading=heading if heading_line != seg.line else None)
         # names listed after a role cue: ``in partenariato con A, B e C``
         for cm, role in _cues(s, c):
             for item in _items(s, cm.end(), c, stop_at_lower=True):
                 add(base + item[0], item[1], "list", seg, proposed_name=item[2])
         for m in c["org"].finditer(s):
             add(base + m.start(), m.group(0), "org-word", seg)
+        for start, long_name in _long_forms(s):
+            add(base + start, long_name, "org-word", seg)
         for m in re.finditer(ACR_PAREN, s):
             inner = m.group(0).strip("() ")
             if re.fullmatch(r"[A-Z][A-Z0-9.&-]{1,14}", inner) and sum(ch.isupper() for ch in inner) >= 2:
@@ -160,15 +178,67 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
         k = over[0]
         if f.end - f.start > k.end - k.start and f.start >= k.start:
             # a longer name that starts inside: keep the longer, with the list's role and name
-            f.role, f.role_how, f.role_words = k.role, k.role_how, k.role_words
+            f.role, f.role_how, f.role_words, f.heading = k.role, k.role_how, k.role_words, k.heading
             f.proposed_name = f.proposed_name or k.proposed_name
             kept[kept.index(k)] = f
         elif k.role is None and f.role is not None:
-            k.role, k.role_how, k.role_words = f.role, f.role_how, f.role_words
+            k.role, k.role_how, k.role_words, k.heading = f.role, f.role_how, f.role_words, f.heading
     kept = _drop_lone_org_words(kept, c)
     for k in kept:
         _give_role(k, text, c)
+    _nest(kept, text, c)
     return kept
+
+
+def _long_forms(s: str) -> list[tuple[int, str]]:
+    """Names written in full before their acronym in parentheses, lower-case words included, when the
+    acronym can be read off their words (``Programme d'appui aux initiatives de solidarité pour le
+    développement (PAISD)``): (offset, name with its acronym)."""
+    from graphkit.resolve.names import abbreviates, raw_tokens
+
+    out = []
+    for m in re.finditer(ACR_PAREN, s):
+        acr = m.group(0).strip("() ")
+        if not re.fullmatch(r"[A-Z][A-Z0-9]{2,9}", acr):
+            continue
+        before = s[:m.start()].rstrip()
+        words = list(re.finditer(r"[^\s()]+", before))[-14:]
+        best = None
+        for i, w in enumerate(words):
+            if not w.group(0)[:1].isupper():
+                continue
+            cand = before[w.start():]
+            if abbreviates(acr.lower(), raw_tokens(cand)):
+                best = (w.start(), cand + " " + m.group(0).strip())
+                break
+        if best and len(best[1].split()) >= 3:
+            out.append(best)
+    return out
+
+
+def _nest(kept: list[Mention], text: str, c: dict[str, Any]) -> None:
+    """Nested bodies: ``X au sein de Y``, ``X (Y)`` (Y is the body X is part of, its role ``other``
+    unless the page gives one), ``Y, a través del X`` (X is a unit of Y, its role ``other`` unless
+    the page gives one)."""
+    ordered = sorted(kept, key=lambda k: k.start)
+    for a, b in zip(ordered, ordered[1:]):
+        gap = text[a.end:b.start]
+        if "\n" in gap:
+            continue
+        pm = c["parent_after"].match(gap) if c["parent_after"] else None
+        um = c["unit_after"].match(gap) if c["unit_after"] else None
+        if pm and pm.end() == len(gap):
+            a.part_of, a.nested_words = b, pm.group(0).strip(" ,")
+            if b.role is None or b.role_how == "cue" and b.role_words == a.role_words:
+                b.role, b.role_how, b.role_words = "other", "nested", pm.group(0).strip(" ,")
+        elif um and um.end() == len(gap):
+            b.part_of, b.nested_words = a, um.group(0).strip(" ,")
+            if b.role is None:
+                b.role, b.role_how, b.role_words = "other", "nested", um.group(0).strip(" ,")
+        elif gap.strip() == "(" and b.how != "acronym" and text[b.end:b.end + 1] == ")":
+            a.part_of, a.nested_words = b, "(" + b.as_written + ")"
+            if b.role is None or b.role_how == "cue" and b.role_words == a.role_words:
+                b.role, b.role_how, b.role_words = "other", "nested", a.as_written + " (" + b.as_written + ")"
 
 
 def _drop_lone_org_words(kept: list[Mention], c: dict[str, Any]) -> list[Mention]:
@@ -254,32 +324,81 @@ def _give_role(k: Mention, text: str, c: dict[str, Any]) -> None:
     if before:
         m, role = before[-1]
         k.role, k.role_how, k.role_words = role, "cue", m.group(0)
+        return
+    # a cue after the name (``X, Y et Z ont ... de cofinancer``), with no other cue between
+    end = k.end - k.segment.start
+    between = [m for m, _ in _cues(s, c) if m.start() >= end]
+    hits = sorted(((m.start(), m.group(0), role) for rx, role in c["cues_after"] for m in [rx.search(s, end)] if m))
+    if hits and not any(b.start() < hits[0][0] for b in between):
+        k.role, k.role_how, k.role_words = hits[0][2], "cue after", hits[0][1]
 
 
 # ------------------------------------------------------------------ funds
 
-def find_funds(text: str, funds: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
-    """The registry's funds named in the page (name, alias or acronym as written), one entry per fund
-    with its first quote; and the places of every fund name in the text."""
+def find_funds(text: str, funds: list[dict[str, Any]], language: str | None = None
+               ) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """The funds a page names, one entry per fund in page order: by a name, alias or acronym of the
+    registry as written (``FEI``), or by a description of the language's ``funds`` patterns
+    (``fondi comunitari per l’Integrazione dei Cittadini di Paesi terzi`` -> FEI, marked inferred);
+    a fund's part written next to it (``Azione 7``, ``OS2``, ``ON3``) is taken down to the registry
+    entry of that code under the fund, or kept as written when the registry lacks it. Returns the
+    funding entries (``scheme``, ``quote``, ``match``, ``found_by``, ``confidence``) and the places
+    of every fund name in the text."""
+    by_id = {f["id"]: f for f in funds}
     names: list[tuple[str, str]] = []
     for f in funds:
         for n in [f.get("name"), f.get("acronym"), *(f.get("aliases") or [])]:
             if n and len(n) >= 3:
                 names.append((n, f["id"]))
     names.sort(key=lambda x: (-len(x[0]), x[0], x[1]))
-    spans: list[tuple[int, int, str, str]] = []
+    spans: list[tuple[int, int, str, str, str]] = []
     for n, fid in names:
         for m in re.finditer(rf"(?<![\w’']){re.escape(n)}(?!\w)", text):
-            if not any(a <= m.start() < b for a, b, _, _ in spans):
-                spans.append((m.start(), m.end(), n, fid))
+            if not any(a < m.end() and m.start() < b for a, b, *_ in spans):
+                spans.append((m.start(), m.end(), m.group(0), fid, "name"))
+    p = patterns(language) if language else {}
+    for d in p.get("funds") or []:
+        for m in re.finditer(rf"(?<!\w)(?:{d['pattern']})(?!\w)", text, re.IGNORECASE):
+            if not any(a < m.end() and m.start() < b for a, b, *_ in spans):
+                spans.append((m.start(), m.end(), m.group(0), d["fund"], "inferred" if d.get("inferred") else "described"))
     spans.sort()
-    out: dict[str, dict[str, Any]] = {}
+    code_rx = re.compile(rf"(?<!\w)(?:{p['fund_codes']})(?!\w)", re.IGNORECASE) if p.get("fund_codes") else None
     segs = segments(text)
-    for a, b, n, fid in spans:
-        if fid not in out:
-            seg = next(s for s in segs if s.start <= a < s.end + 1)
-            out[fid] = {"fund": fid, "as_written": n, "quote": seg.text}
-    return list(out.values()), [(a, b) for a, b, _, _ in spans]
+    out: dict[str, dict[str, Any]] = {}
+    for a, b, n, fid, how in spans:
+        seg = next(s for s in segs if s.start <= a < s.end + 1)
+        known = fid in by_id
+        entry_id = fid if known else f"new:{fid}"
+        if entry_id in out:
+            continue
+        match: dict[str, Any] = {"as_written": n}
+        if known:
+            match["name"] = by_id[fid]["name"]
+        found_by = {"name": "fund name of the registry", "inferred": "fund description (inferred: the page does not name it)",
+                    "described": "fund description"}[how]
+        if not known:
+            found_by += "; not in the funds registry"
+        out[entry_id] = {"scheme": entry_id, "quote": seg.text, "match": match, "found_by": found_by,
+                         "confidence": 0.9 if how == "name" else 0.7 if how == "described" else 0.5}
+    # the parts of a fund: a code in the text, under the first fund found
+    if code_rx and out:
+        top = next(iter(out.values()))
+        fid = top["scheme"]
+        for seg in segs:
+            for m in code_rx.finditer(seg.text):
+                code = " ".join(m.group(0).split())
+                kid = next((f["id"] for f in funds if f.get("parent") == fid and
+                            re.sub(r"\s", "", str(f.get("code") or "")).casefold() == re.sub(r"\s", "", code).casefold()), None)
+                if kid:
+                    if kid not in out:
+                        out[kid] = {"scheme": kid, "quote": seg.text, "match": {"as_written": m.group(0), "name": by_id[kid]["name"]},
+                                    "found_by": f"code of a part of {fid}", "confidence": 0.7}
+                        fid = kid
+                elif "part" not in top["match"]:
+                    top["match"]["part"] = m.group(0)
+                    top["match"]["part_quote"] = seg.text
+                    top["found_by"] += f"; its part '{m.group(0)}' is not in the funds registry"
+    return list(out.values()), [(a, b) for a, b, *_ in spans]
 
 
 # ------------------------------------------------------------------ dates
@@ -366,7 +485,8 @@ def find_budgets(text: str, language: str) -> list[dict[str, Any]]:
             if amount is None:
                 continue
             code = next(code for p, code in _CURRENCY if re.fullmatch(p, m.group("cur")))
-            out.append({"amount": amount, "currency": code, "as_written": m.group(0).strip(), "quote": seg.text})
+            out.append({"amount": amount, "currency": code, "as_written": m.group(0).strip(), "quote": seg.text,
+                        "start": seg.start + m.start(), "end": seg.start + m.end()})
     return out
 
 
@@ -407,6 +527,22 @@ def find_title(text: str, language: str) -> dict[str, str] | None:
     if m:
         return {"title": m.group(1).strip(), "title_quote": m.group(0)}
     return None
+
+
+def find_project_titles(text: str, language: str) -> list[dict[str, Any]]:
+    """Projects named in prose, each by a project word and a quoted title after it in the same
+    sentence (``il progetto presentato da X, denominato “Parlo dunque sono”``): the title, the
+    offsets of the project word and of the title's end, and the sentence."""
+    p = patterns(language)
+    named = p.get("named_words") or "called"
+    rx = re.compile(rf"(?<!\w)(?:{p['project_words']})(?!\w)(?:(?![«“\"]).){{0,160}}?(?:(?:{named})\s*)?[«“\"]\s*"
+                    rf"([^»”\"]{{3,120}}?)\s*[»”\"]", re.IGNORECASE)
+    out = []
+    for seg in segments(text):
+        for m in rx.finditer(seg.text):
+            out.append({"title": m.group(1).strip(), "start": seg.start + m.start(), "end": seg.start + m.end(),
+                        "segment": seg, "quote": seg.text})
+    return out
 
 
 def unused_cues(text: str, language: str, mentions: list[Mention]) -> list[dict[str, str]]:
