@@ -117,7 +117,10 @@ def score_page(draft: dict[str, Any], expected: dict[str, Any]) -> PageScore:
     matches = {x["org"]: x["match"] for p in draft["projects"] for x in p["participants"] if x.get("match")}
     matches.update({x["org"]: x["match"] for x in draft.get("unplaced") or [] if x.get("org") and x.get("match")})
     for fid, m in sorted(matches.items()):
-        hits = [en for en, e in exp_orgs.items() if any(same_name(a, b) for a in found[fid]["names"] for b in e["names"])]
+        # judged against the expected organisations the drafted name is (folded equality); a name
+        # that only holds or is held by an expected one (``Regione Lazio`` for its Direzione) is not judged
+        hits = [en for en, e in exp_orgs.items()
+                if any(norm(a) == norm(b) for a in found[fid]["names"] for b in e["names"])]
         ok = False
         for h in hits:
             e = exp_orgs[h]

@@ -15,6 +15,9 @@ CAP = r"(?:[^\W\d_a-zß-ÿ])"                 # an upper-case letter
 CAP_TOKEN = rf"{CAP}[\w’'.&-]*"             # ``Celano``, ``Gran``, ``Sasso-Velino``, ``ANCI``
 ELIDED = rf"[a-zà-ÿ]{{1,4}}[’']{CAP}[\w.-]*"   # ``dell’Aquila``, ``d’Encadrement``
 ACR_PAREN = r"\(\s*[A-Z][A-Za-z.&-]{1,14}\s*\)"
+UNIT_TAIL = re.compile(r"\s*[–-]\s*(?:Direzione|Dipartimento|Ufficio|Settore|Servizio|Area|Direction|Département|Service|"
+                       r"Dirección|Departamento|Servicio|Department|Office|Unit|Directorate)(?:\s+[\w’'&]+){1,5}")
+BULLET = re.compile(r"^\s*[•·*\-–▪◦]\s")
 
 
 def _alt(words: list[str]) -> str:
@@ -71,7 +74,10 @@ def _compiled(language: str) -> dict[str, Any]:
         "and_article": re.compile(rf"\s+(?:{_alt(p['and_words'])})\s+(?:{_alt(p['articles'])})(?:\s+|(?<=[’']))(?=[^\W\d_a-zß-ÿ])"),
         "after": [(re.compile(rf"[ \t]*\(?[ \t]*(?:{a['pattern']})(?!\w)[ \t]*\)?", flags), a["role"]) for a in p["after"]],
         "headings": [(re.compile(rf"^[\s•·*\-–]*(?:{h['pattern']})\s*:\s*", flags), h["role"]) for h in p["headings"]],
-        "any_heading": re.compile(r"^[\s•·*\-–]*[^\W\d_][\w ’'/()-]{0,40}:\s*"),
+        "headings_bare": [(re.compile(rf"^[\s•·*\-–]*(?:{h['pattern']})(?:\s+[\w’']+){{0,2}}\s*$", flags), h["role"])
+                          for h in p["headings"]],
+        "group_heading": re.compile(rf"^[\s•·*\-–]*(?:{p.get('group_headings') or 'in'})(?!\w)", flags),
+        "any_heading": re.compile(r"^[\s•·*\-–]*[^\W\d_][\w\s’'/()-]{0,40}:\s*"),
         "articles": re.compile(rf"^(?:(?:{_alt(p['articles'])})(?:\s+|(?<=[’'])))", flags),
         "plurals": {k: v for k, v in (p.get("plurals") or {}).items()},
         "and": re.compile(rf"\s*,\s*|\s+(?:{_alt(p['and_words'])})\s+"),
@@ -113,20 +119,45 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
         as_written = _trim(as_written, c["conn"])
         if not as_written or len(as_written) < 2:
             return
+        local = start - seg.start
+        if seg.text[local:local + len(as_written)] == as_written:
+            unit = UNIT_TAIL.match(seg.text, local + len(as_written))
+            if unit:                    # ``Regione Lazio – Direzione Lavoro``: the body's unit
+                as_written = as_written + _trim(unit.group(0), c["conn"])
         found.append(Mention(start, start + len(as_written), as_written, how, seg, **kw))
 
     # the role of a heading line (``Partner: ...``), with the lines of its list that follow
     heading_role: dict[int, tuple[str, str, str, int]] = {}
     current: tuple[str, str, str, int] | None = None
+    bulleted = False
+
+    def next_line(i: int) -> str:
+        return next((x for x in lines[i + 1:] if x.strip()), "")
+
     for i, line in enumerate(lines):
         m = next(((h, role) for h, role in c["headings"] if h.match(line)), None)
+        if m is None and BULLET.match(next_line(i)):
+            # a heading without its colon on a line of its own, before a list (``Enti aderenti formalmente``)
+            m = next(((h, role) for h, role in c["headings_bare"] if h.match(line)), None)
         if m:
             hm = m[0].match(line)
-            current = (m[1], hm.group(0).strip(" •·*-–:"), hm.group(0).strip(" •·*-–"), i)
+            current = (m[1], hm.group(0).strip().strip(" •·*-–:").strip(), hm.group(0).strip().strip(" •·*-–"), i)
             heading_role[i] = current
-            if line[hm.end():].strip():
+            bulleted = BULLET.match(next_line(i)) is not None
+            if line[hm.end():].strip() and not BULLET.match(next_line(i)):
                 current = None          # names on the same line: the list ends with the line
-        elif current and line.strip() and not c["any_heading"].match(line):
+        elif not line.strip():
+            continue                    # blank lines inside a list
+        elif current and c["any_heading"].match(line):
+            # a sub-heading of the list (``Enti Locali: ...``, ``In Francia :`` before bullets) keeps
+            # its role; a heading with neither items nor bullets after it (``Obiettivi:``) ends it
+            sub = c["any_heading"].match(line)
+            if c["group_heading"].match(line) and (line[sub.end():].strip() or BULLET.match(next_line(i))):
+                heading_role[i] = current
+            else:
+                current = None
+        elif current and (BULLET.match(line) or (not bulleted and len(line.strip()) <= 120
+                                                  and not re.search(r"[.!?]\s+[A-Z]", line))):
             heading_role[i] = current
         else:
             current = None
@@ -135,7 +166,9 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
         s = seg.text
         base = seg.start
         # names after a heading: the items of the list
-        if seg.line in heading_role:
+        bare = seg.line in heading_role and heading_role[seg.line][3] == seg.line and not any(
+            h.match(s) for h, _ in c["headings"])           # a heading without a colon: nothing listed on its line
+        if seg.line in heading_role and not bare:
             role, words, heading, heading_line = heading_role[seg.line]
             body_start = 0
             for h, _ in c["headings"]:
@@ -144,7 +177,8 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
                     body_start = hm.end()
                     break
             else:
-                lead = re.match(r"^[\s•·*\-–]*", s)
+                sub = c["any_heading"].match(s)
+                lead = sub or re.match(r"^[\s•·*\-–]*", s)
                 body_start = lead.end() if lead else 0
             for item in _items(s, body_start, c):
                 add(base + item[0], item[1], "heading", seg, role=role, role_how="heading", role_words=words,
@@ -399,56 +433,6 @@ def find_funds(text: str, funds: list[dict[str, Any]], language: str | None = No
                     top["match"]["part_quote"] = seg.text
                     top["found_by"] += f"; its part '{m.group(0)}' is not in the funds registry"
     return list(out.values()), [(a, b) for a, b, *_ in spans]
-
-
-# ------------------------------------------------------------------ dates
-
-def find_dates(text: str, language: str) -> list[dict[str, Any]]:
-    """Dates: ``dd.mm.yyyy`` (and ``/``), ``[day] month year`` in the page's language, years and
-    ranges of them (``2008-2011``, ``01.05.2025 – 30.04.2028``), with their sentence."""
-    c = _compiled(language)
-    months = _alt(list(c["months"]))
-    def one(n: int) -> str:
-        day = rf"(?P<d{n}>\d{{1,2}})[./](?P<m{n}>\d{{1,2}})[./](?P<y{n}>(?:19|20)\d\d)"
-        named = (rf"(?:(?P<nd{n}>\d{{1,2}})(?:º|°|er)?\s+)?(?:de\s+)?(?P<nm{n}>{months})\s+(?:de\s+|del\s+)?"
-                 rf"(?P<ny{n}>(?:19|20)\d\d)")
-        year = rf"(?P<yy{n}>(?:19|20)\d\d)"
-        return rf"(?:{day}|{named}|{year})"
-
-    rx = re.compile(rf"(?<![\w.,/]){one(1)}(?:\s*(?:[-–—]|al|au|to|a|à|until|fino al)\s*{one(2)})?(?![\w/]|[.,]\d)",
-                    re.IGNORECASE)
-    out: list[dict[str, Any]] = []
-    for seg in segments(text):
-        for m in rx.finditer(seg.text):
-            first = _date(m, 1, c)
-            second = _date(m, 2, c) if any(m.group(g + "2") for g in ("d", "nm", "yy")) else None
-            if first is None:
-                continue
-            if second:
-                out.append({"kind": "period", "start": first[0], "end": second[0],
-                            "precision": first[1] if first[1] == second[1] else "mixed",
-                            "as_written": m.group(0), "quote": seg.text})
-            else:
-                out.append({"kind": "date", "value": first[0], "precision": first[1], "as_written": m.group(0),
-                            "quote": seg.text})
-    return out
-
-
-def _date(m: re.Match, n: int, c: dict[str, Any]) -> tuple[str, str] | None:
-    g = m.groupdict()
-    if g.get(f"y{n}"):
-        d, mo = int(g[f"d{n}"]), int(g[f"m{n}"])
-        if not (1 <= d <= 31 and 1 <= mo <= 12):
-            return None
-        return f"{g[f'y{n}']}-{mo:02d}-{d:02d}", "day"
-    if g.get(f"ny{n}"):
-        mo = c["months"][g[f"nm{n}"].casefold()]
-        if g.get(f"nd{n}"):
-            return f"{g[f'ny{n}']}-{mo:02d}-{int(g[f'nd{n}']):02d}", "day"
-        return f"{g[f'ny{n}']}-{mo:02d}", "month"
-    if g.get(f"yy{n}"):
-        return g[f"yy{n}"], "year"
-    return None
 
 
 # ------------------------------------------------------------------ budgets
