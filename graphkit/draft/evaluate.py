@@ -17,9 +17,11 @@ from graphkit.draft.read import DraftError
 
 # The expected records' role words -> the roles of the vocabulary the drafter writes.
 ROLE_EQUIVALENT = {
-    "lead": {"lead", "promoter"}, "partner": {"partner", "local-counterpart", "collaborator"},
-    "funder": {"funder", "co-funder"}, "implementer": {"implementer"}, "manager": {"implementer"},
-    "managing_authority": {"managing-authority"}, "other": {"other"},
+    "lead": {"lead", "promoter"}, "promoter": {"lead", "promoter"},
+    "partner": {"partner", "local-counterpart", "collaborator"}, "collaborator": {"collaborator", "partner"},
+    "local-counterpart": {"local-counterpart", "partner"},
+    "funder": {"funder", "co-funder"}, "co-funder": {"funder", "co-funder"}, "implementer": {"implementer"},
+    "manager": {"implementer"}, "managing-authority": {"managing-authority"}, "other": {"other"},
 }
 
 
@@ -106,7 +108,8 @@ def score_page(draft: dict[str, Any], expected: dict[str, Any]) -> PageScore:
             s.extra.append(sorted(f["names"])[0])
     s.expected_found = len(matched_expected)
     for en, roles in matched_expected.items():
-        allowed = set().union(*(ROLE_EQUIVALENT.get(r, {r}) for r in exp_orgs[en]["roles"]))
+        allowed = set().union(*(ROLE_EQUIVALENT.get(r.replace("_", "-"), {r.replace("_", "-")})
+                                 for r in exp_orgs[en]["roles"]))
         if roles & allowed:
             s.roles_right += 1
         else:

@@ -17,6 +17,9 @@ ELIDED = rf"[a-zà-ÿ]{{1,4}}[’']{CAP}[\w.-]*"   # ``dell’Aquila``, ``d’En
 ACR_PAREN = r"\(\s*[A-Z][A-Za-z.&-]{1,14}\s*\)"
 UNIT_TAIL = re.compile(r"\s*[–-]\s*(?:Direzione|Dipartimento|Ufficio|Settore|Servizio|Area|Direction|Département|Service|"
                        r"Dirección|Departamento|Servicio|Department|Office|Unit|Directorate)(?:\s+[\w’'&]+){1,5}")
+ACR_DASH_TAIL = re.compile(r"\s+[-–]\s+[^\W\d_a-zß-ÿ][\w’'.]*(?:\s+(?:[a-zà-ÿ]{1,4}|[^\W\d_a-zß-ÿ][\w’'.]*)){0,8}"
+                           r"(?<![a-zà-ÿ]{5})(?<=\w)")
+BARE_ACRONYM = re.compile(r"(?<![\w’'/(.-])[A-Z][A-Z0-9]{2,7}(?:/[A-Z]{2,7})?(?![\w’'/.-]|\s*\))")
 BULLET = re.compile(r"^\s*[•·*\-–▪◦]\s")
 
 
@@ -71,7 +74,15 @@ def _compiled(language: str) -> dict[str, Any]:
                        for c in p.get("cues_after") or []],
         "parent_after": re.compile(rf"^[\s,]*(?:{p['parent_after']})\s*", flags) if p.get("parent_after") else None,
         "unit_after": re.compile(rf"^[\s,]*(?:{p['unit_after']})\s*", flags) if p.get("unit_after") else None,
-        "and_article": re.compile(rf"\s+(?:{_alt(p['and_words'])})\s+(?:{_alt(p['articles'])})(?:\s+|(?<=[’']))(?=[^\W\d_a-zß-ÿ])"),
+        "and_article": re.compile(rf"\s+(?:{_alt(p['and_words'])})\s+(?:(?:{_alt(p['articles'])})(?:\s+|(?<=[’']))(?=[^\W\d_a-zß-ÿ])"
+                                  rf"|(?=[A-Z]{{3,}}(?:\s|$|[,.;)])))"),
+        "not_acronyms": set(p.get("not_acronyms") or []),
+        "plurals_paren": dict(p.get("plurals_paren") or {}),
+        "plural_paren": re.compile(rf"(?<!\w)(?P<head>{_alt(list(p.get('plurals_paren') or {}))})(?:\s+[a-zà-ÿ]+)?\s*"
+                                   rf"\((?P<list>[^()]{{3,400}})\)") if p.get("plurals_paren") else None,
+        "org_lower": re.compile(rf"(?:{_alt([w.lower() for w in p['org_words']])})\s+(?=[^\W\d_a-zß-ÿ])"),
+        "lead_article": re.compile(rf"(?:{_alt([a.capitalize() for a in p['articles'] if len(a) > 1])})(?:\s+|(?<=[’']))"
+                                   rf"(?=[^\W\d_a-zß-ÿ])"),
         "after": [(re.compile(rf"[ \t]*\(?[ \t]*(?:{a['pattern']})(?!\w)[ \t]*\)?", flags), a["role"]) for a in p["after"]],
         "headings": [(re.compile(rf"^[\s•·*\-–]*(?:{h['pattern']})\s*:\s*", flags), h["role"]) for h in p["headings"]],
         "headings_bare": [(re.compile(rf"^[\s•·*\-–]*(?:{h['pattern']})(?:\s+[\w’']+){{0,2}}\s*$", flags), h["role"])
@@ -124,6 +135,13 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
             unit = UNIT_TAIL.match(seg.text, local + len(as_written))
             if unit:                    # ``Regione Lazio – Direzione Lavoro``: the body's unit
                 as_written = as_written + _trim(unit.group(0), c["conn"])
+            elif re.fullmatch(r"[A-Z][A-Z0-9.&]{2,9}", as_written.split()[-1]):
+                dash = ACR_DASH_TAIL.match(seg.text, local + len(as_written))
+                if dash:                # ``CECCA - Centro de Capacitaciòn Campesina del Azuay``
+                    as_written = _trim(seg.text[local:dash.end()], c["conn"])
+        lead = c["lead_article"].match(as_written)
+        if lead and how in ("org-word", "gazetteer") and len(as_written) > lead.end():
+            start, as_written = start + lead.end(), as_written[lead.end():]     # ``El Taller de ...``
         found.append(Mention(start, start + len(as_written), as_written, how, seg, **kw))
 
     # the role of a heading line (``Partner: ...``), with the lines of its list that follow
@@ -191,6 +209,15 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
             add(base + m.start(), m.group(0), "org-word", seg)
         for start, long_name in _long_forms(s):
             add(base + start, long_name, "org-word", seg)
+        for m in BARE_ACRONYM.finditer(s):
+            if m.group(0) not in c["not_acronyms"]:
+                add(base + m.start(), m.group(0), "bare-acronym", seg)
+        for m in c["plural_paren"].finditer(s) if c["plural_paren"] else ():
+            prefix = c["plurals_paren"][m.group("head")]
+            inner_start = m.start("list")
+            for off, item, _ in _items(s, inner_start, c):
+                if off < m.end("list"):
+                    add(base + off, item, "list", seg, proposed_name=f"{prefix} {item}")
         for m in re.finditer(ACR_PAREN, s):
             inner = m.group(0).strip("() ")
             if re.fullmatch(r"[A-Z][A-Z0-9.&-]{1,14}", inner) and sum(ch.isupper() for ch in inner) >= 2:
@@ -201,7 +228,7 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
 
     # keep the longest of overlapping names; a name inside a fund's name is the fund's
     found = [f for f in found if not any(a <= f.start and f.end <= b for a, b in fund_spans)]
-    rank = {"heading": 0, "list": 1, "org-word": 2, "gazetteer": 3, "acronym": 4}
+    rank = {"heading": 0, "list": 1, "org-word": 2, "gazetteer": 3, "acronym": 4, "bare-acronym": 5}
     found.sort(key=lambda f: (f.start, -(f.end - f.start), rank[f.how]))
     kept: list[Mention] = []
     for f in found:
@@ -220,6 +247,8 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
     kept = _drop_lone_org_words(kept, c)
     for k in kept:
         _give_role(k, text, c)
+    # a word in capitals standing alone is a name only when the page gives it a role
+    kept = [k for k in kept if k.how != "bare-acronym" or k.role is not None]
     _nest(kept, text, c)
     return kept
 
@@ -325,11 +354,27 @@ def _items(s: str, start: int, c: dict[str, Any], stop_at_lower: bool = False) -
             item, off = item[len(plural) + 1:], off + len(plural) + 1
         elif had_article or c["org_start"].match(item):
             prefix = None
+        low = c["org_lower"].match(item)
+        if low and c["name"].match(item, low.end()):
+            item, off = item[low.end():], off + low.end()      # ``dall’associazione ACRA``
         m = c["name"].match(item)
+        if not m and stop_at_lower and not out:
+            # ``capofila del progetto la Filef ...``: up to three lower-case words before the first name
+            filler = re.match(r"(?:[a-zà-ÿ’']+\s+){1,3}", item)
+            if filler:
+                rest = item[filler.end():]
+                am2 = c["articles"].match(rest)
+                skip = filler.end() + (am2.end() if am2 else 0)
+                if c["name"].match(item, skip):
+                    item, off = item[skip:], off + skip
+                    m = c["name"].match(item)
         if not m:
             if stop_at_lower:
                 break
             continue
+        dash = ACR_DASH_TAIL.match(item, m.end()) if re.fullmatch(r"[A-Z][A-Z0-9.&]{1,9}", m.group(0).split()[-1]) else None
+        if dash:
+            m = re.match(re.escape(item[:dash.end()]), item)   # ``CECCA - Centro de Capacitación ...``
         name = _trim(m.group(0), c["conn"])
         if not name:
             break
