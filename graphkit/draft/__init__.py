@@ -208,6 +208,9 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
     reg = registry(data_dir)
     funds, fund_spans = find_funds(text, reg.funds, language)
     mentions = find_names(text, language, reg.gazetteer, fund_spans)
+    # a listed name that is a country or a region is a place, not an organisation (``Germania``)
+    mentions = [m for m in mentions if m.proposed_name or m.how not in ("list", "heading", "bare-acronym")
+                or not find_place(m.as_written, reference_dir=reg.reference_dir, kinds=["country", "region"])]
     if not mentions:
         raise DraftError(f"{page}: no organisation found in the page; nothing drafted")
     slug = _slug(page.stem)

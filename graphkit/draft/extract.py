@@ -17,8 +17,11 @@ ELIDED = rf"[a-zà-ÿ]{{1,4}}[’']{CAP}[\w.-]*"   # ``dell’Aquila``, ``d’En
 ACR_PAREN = r"\(\s*[A-Z][A-Za-z.&-]{1,14}\s*\)"
 UNIT_TAIL = re.compile(r"\s*[–-]\s*(?:Direzione|Dipartimento|Ufficio|Settore|Servizio|Area|Direction|Département|Service|"
                        r"Dirección|Departamento|Servicio|Department|Office|Unit|Directorate)(?:\s+[\w’'&]+){1,5}")
-ACR_DASH_TAIL = re.compile(r"\s+[-–]\s+[^\W\d_a-zß-ÿ][\w’'.]*(?:\s+(?:[a-zà-ÿ]{1,4}|[^\W\d_a-zß-ÿ][\w’'.]*)){0,8}"
-                           r"(?<![a-zà-ÿ]{5})(?<=\w)")
+ACR_DASH_TAIL = re.compile(r"\s+[-–]\s+[^\W\d_a-zß-ÿ][\w’'.]*(?:\s+(?:[a-zà-ÿ]{1,4}|[^\W\d_a-zß-ÿ][\w’'.]*)(?!\w)){0,10}")
+# Connectors of names written in another language than the page's (``Commission for Filipino ...``,
+# ``Centre de Capacitación del ...``); "and" words are left out, they join list items.
+FOREIGN_CONNECTORS = {"of", "for", "the", "de", "du", "des", "la", "le", "les", "d’", "d'", "pour", "del", "para", "por",
+                      "di", "della", "per", "&"}
 BARE_ACRONYM = re.compile(r"(?<![\w’'/(.-])[A-Z][A-Z0-9]{2,7}(?:/[A-Z]{2,7})?(?![\w’'/.-]|\s*\))")
 BULLET = re.compile(r"^\s*[•·*\-–▪◦]\s")
 
@@ -61,7 +64,7 @@ class Reading:
 def _compiled(language: str) -> dict[str, Any]:
     p = patterns(language)
     flags = re.IGNORECASE
-    conn = _alt([c for c in p["connectors"]])
+    conn = _alt(sorted(set(p["connectors"]) | FOREIGN_CONNECTORS))
     org = _alt(p["org_words"])
     token = rf"(?:{CAP_TOKEN}|{ELIDED}|\d+)"
     # a name: capitalised tokens with connectors between them, optionally an acronym in parentheses
@@ -75,7 +78,7 @@ def _compiled(language: str) -> dict[str, Any]:
         "parent_after": re.compile(rf"^[\s,]*(?:{p['parent_after']})\s*", flags) if p.get("parent_after") else None,
         "unit_after": re.compile(rf"^[\s,]*(?:{p['unit_after']})\s*", flags) if p.get("unit_after") else None,
         "and_article": re.compile(rf"\s+(?:{_alt(p['and_words'])})\s+(?:(?:{_alt(p['articles'])})(?:\s+|(?<=[’']))(?=[^\W\d_a-zß-ÿ])"
-                                  rf"|(?=[A-Z]{{3,}}(?:\s|$|[,.;)])))"),
+                                  rf"|(?=[A-Z]{{3,}}(?:\s|$|[,.;)]))|(?=(?:{org})\s))"),
         "not_acronyms": set(p.get("not_acronyms") or []),
         "plurals_paren": dict(p.get("plurals_paren") or {}),
         "plural_paren": re.compile(rf"(?<!\w)(?P<head>{_alt(list(p.get('plurals_paren') or {}))})(?:\s+[a-zà-ÿ]+)?\s*"
@@ -93,10 +96,11 @@ def _compiled(language: str) -> dict[str, Any]:
         "plurals": {k: v for k, v in (p.get("plurals") or {}).items()},
         "and": re.compile(rf"\s*,\s*|\s+(?:{_alt(p['and_words'])})\s+"),
         "org_start": re.compile(rf"^(?:{org})(?!\w)"),
+        "org_start_any": re.compile(rf"^(?:{org})(?!\w)", re.IGNORECASE),
         "title_heading": re.compile(rf"^[\s•·*\-–]*(?:{p['title_headings']})\s*:\s*(.+)$", flags),
         "title_prose": re.compile(rf"(?<!\w)(?:{p['project_words']})\s+[«“\"]\s*([^»”\"]{{3,120}}?)\s*[»”\"]", flags),
         "months": {k.casefold(): v for k, v in p["months"].items()},
-        "conn": {c.casefold() for c in p["connectors"]},
+        "conn": {c.casefold() for c in set(p["connectors"]) | FOREIGN_CONNECTORS},
     }
 
 
@@ -207,7 +211,7 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
                 add(base + item[0], item[1], "list", seg, proposed_name=item[2])
         for m in c["org"].finditer(s):
             add(base + m.start(), m.group(0), "org-word", seg)
-        for start, long_name in _long_forms(s):
+        for start, long_name in _long_forms(s, c["org_start_any"]):
             add(base + start, long_name, "org-word", seg)
         for m in BARE_ACRONYM.finditer(s):
             if m.group(0) not in c["not_acronyms"]:
@@ -227,7 +231,7 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
                 add(base + m.start(), name, "gazetteer", seg)
 
     # keep the longest of overlapping names; a name inside a fund's name is the fund's
-    found = [f for f in found if not any(a <= f.start and f.end <= b for a, b in fund_spans)]
+    found = [f for f in found if not any(a <= f.start < b for a, b in fund_spans)]
     rank = {"heading": 0, "list": 1, "org-word": 2, "gazetteer": 3, "acronym": 4, "bare-acronym": 5}
     found.sort(key=lambda f: (f.start, -(f.end - f.start), rank[f.how]))
     kept: list[Mention] = []
@@ -253,7 +257,7 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
     return kept
 
 
-def _long_forms(s: str) -> list[tuple[int, str]]:
+def _long_forms(s: str, org_start: re.Pattern[str]) -> list[tuple[int, str]]:
     """Names written in full before their acronym in parentheses, lower-case words included, when the
     acronym can be read off their words (``Programme d'appui aux initiatives de solidarité pour le
     développement (PAISD)``): (offset, name with its acronym)."""
@@ -274,7 +278,7 @@ def _long_forms(s: str) -> list[tuple[int, str]]:
             if abbreviates(acr.lower(), raw_tokens(cand)):
                 best = (w.start(), cand + " " + m.group(0).strip())
                 break
-        if best and len(best[1].split()) >= 3:
+        if best and len(best[1].split()) >= 3 and org_start.match(best[1]):
             out.append(best)
     return out
 
@@ -310,6 +314,8 @@ def _drop_lone_org_words(kept: list[Mention], c: dict[str, Any]) -> list[Mention
     for k in kept:
         m = c["org_start"].match(k.as_written)
         if m and m.end() == len(k.as_written) and len(k.as_written.split()) == 1 and k.how != "gazetteer":
+            continue
+        if k.as_written in c["plurals_paren"] or k.as_written.rstrip("s") in {w.rstrip("s") for w in c["plurals_paren"]}:
             continue
         out.append(k)
     return out
