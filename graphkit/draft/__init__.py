@@ -42,6 +42,7 @@ from graphkit.resolve.names import ACCEPT, REVIEW
 
 __all__ = ["DraftError", "Registry", "draft_page", "render", "write_draft", "registry"]
 
+LIST_MARK = re.compile(r"^\s*(?:[•·*▪◦]|\d{1,2}\s*[-–.)])\s")
 ROLE_CONFIDENCE = {"after": 0.9, "heading": 0.9, "cue": 0.7, "cue after": 0.6, "nested": 0.6}
 # Public bodies whose registry entry is one place's (based in a municipality, or a unit of a body
 # named after a place) while their name says no place: a name without its place never matches them.
@@ -179,7 +180,7 @@ def _quote(m: Mention) -> str | list[str]:
     """The evidence of a participant: the heading and the item for a list under a heading on its
     own line, else the sentence holding the name and the words that give its role."""
     if m.role_how == "heading" and m.heading:
-        return [m.heading, m.segment.text]
+        return [m.heading, m.segment.text.lstrip("•·*-–▪◦ ")]
     return m.segment.text
 
 
@@ -223,14 +224,34 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
     projects: list[dict[str, Any]] = []
     clauses: list[tuple[int, int, int]] = []
     if len(distinct) >= 2:
+        lines = text.split("\n")
+        offsets = [0]
+        for line in lines:
+            offsets.append(offsets[-1] + len(line) + 1)
+        starts: list[int] = []
+        listed: list[bool] = []
+        for t in titles:
+            seg = t["segment"]
+            line = lines[seg.line]
+            prev = next((lines[j] for j in range(seg.line - 1, -1, -1) if lines[j].strip()), "")
+            # a project in a list (``1 - ...``, or a bullet item with its project line under it):
+            # it runs from its item to the next project; in prose, from its project word
+            if LIST_MARK.match(line):
+                starts.append(offsets[seg.line]), listed.append(True)
+            elif LIST_MARK.match(prev) and seg.start == offsets[seg.line] + len(line) - len(line.lstrip()):
+                j = max(j for j in range(seg.line) if lines[j].strip() == prev.strip())
+                starts.append(offsets[j]), listed.append(True)
+            else:
+                starts.append(t["start"]), listed.append(False)
         for i, t in enumerate(titles):
             if t["title"] in [p["title"] for p in projects]:
                 continue
             seg = t["segment"]
-            nxt = next((u["start"] for u in titles[i + 1:] if u["segment"] is seg), seg.end)
+            end = starts[i + 1] if i + 1 < len(titles) and (listed[i] or titles[i + 1]["segment"] is seg) else \
+                (len(text) if listed[i] else seg.end)
             projects.append({"id": f"{slug}-{len(projects) + 1}", "source": slug, "title": t["title"],
                              "title_quote": t["quote"]})
-            clauses.append((t["start"], nxt, len(projects) - 1))
+            clauses.append((starts[i], end, len(projects) - 1))
     else:
         title = find_title(text, language)
         project: dict[str, Any] = {"id": slug, "source": slug, "title": title["title"] if title else None}
@@ -320,7 +341,8 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
                                  "as_written": d["as_written"], "quote": d["quote"]})
 
     # -- places, countries of origin
-    places, lost = read_places(text, language, reg.reference_dir, reg.places)
+    places, lost = read_places(text, language, reg.reference_dir, reg.places,
+                               [(m.start, m.end) for m in mentions if m.how not in ("list", "heading")])
     new_places: dict[str, dict[str, Any]] = {}
     for pm in places:
         cand = pm.candidate
@@ -343,7 +365,7 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
                 new_places[pid] = entry_np
             match = {"name": name, "kind": pm.kind or (cand.kind if cand else None),
                      "country": cand.country3 if cand else pm.country3}
-        for i in targets(None, pm.quote):
+        for i in targets(pm.start, pm.quote):
             projects[i]["places"].append({"place": ref, "quote": pm.quote, "match": match,
                                           "found_by": pm.found_by, "confidence": 0.8 if cand else 0.5})
     for pm in lost:

@@ -156,12 +156,24 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
     def next_line(i: int) -> str:
         return next((x for x in lines[i + 1:] if x.strip()), "")
 
+    suspended: tuple[str, str, str, int] | None = None
     for i, line in enumerate(lines):
         m = next(((h, role) for h, role in c["headings"] if h.match(line)), None)
         if m is None and BULLET.match(next_line(i)):
             # a heading without its colon on a line of its own, before a list (``Enti aderenti formalmente``)
             m = next(((h, role) for h, role in c["headings_bare"] if h.match(line)), None)
+        if m is None and line.rstrip().endswith(":") and BULLET.match(next_line(i)):
+            # a sentence ending with a colon before a list, with a role cue (``les associations retenues
+            # sont les suivantes :``): the cue's role for the items
+            cues = _cues(line, c)
+            if cues:
+                cm, role = cues[-1]
+                current = (role, cm.group(0).strip(" :"), line.strip(), i)
+                heading_role[i] = current
+                bulleted, suspended = True, None
+                continue
         if m:
+            suspended = None
             hm = m[0].match(line)
             current = (m[1], hm.group(0).strip().strip(" •·*-–:").strip(), hm.group(0).strip().strip(" •·*-–"), i)
             heading_role[i] = current
@@ -170,6 +182,9 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
                 current = None          # names on the same line: the list ends with the line
         elif not line.strip():
             continue                    # blank lines inside a list
+        elif current is None and suspended and BULLET.match(line):
+            current = suspended         # the next item of a list interrupted by a description
+            heading_role[i] = current
         elif current and c["any_heading"].match(line):
             # a sub-heading of the list (``Enti Locali: ...``, ``In Francia :`` before bullets) keeps
             # its role; a heading with neither items nor bullets after it (``Obiettivi:``) ends it
@@ -181,7 +196,13 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
         elif current and (BULLET.match(line) or (not bulleted and len(line.strip()) <= 120
                                                   and not re.search(r"[.!?]\s+[A-Z]", line))):
             heading_role[i] = current
+        elif current and bulleted and line[:1].isspace():
+            continue                    # an indented line under an item (its project, its place)
         else:
+            if current and bulleted:
+                suspended = current
+            if c["any_heading"].match(line):
+                suspended = None
             current = None
 
     for seg in segs:
@@ -571,7 +592,7 @@ def find_project_titles(text: str, language: str) -> list[dict[str, Any]]:
     p = patterns(language)
     named = p.get("named_words") or "called"
     rx = re.compile(rf"(?<!\w)(?:{p['project_words']})(?!\w)(?:(?![«“\"]).){{0,160}}?(?:(?:{named})\s*)?[«“\"]\s*"
-                    rf"([^»”\"]{{3,120}}?)\s*[»”\"]", re.IGNORECASE)
+                    rf"([^»”\"]{{3,200}}?)\s*(?:[»”\"]|$)", re.IGNORECASE)
     out = []
     for seg in segments(text):
         for m in rx.finditer(seg.text):

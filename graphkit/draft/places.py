@@ -45,6 +45,7 @@ class PlaceMention:
     candidate: PlaceCandidate | None
     country3: str | None = None
     found_by: str = ""
+    start: int | None = None
 
 
 @lru_cache(maxsize=None)
@@ -182,7 +183,8 @@ def read_places(text: str, language: str, reference_dir: Path, registry: list[di
                     break
                 if cand is not None:
                     list_country = list_country or cand.country3
-                    add(PlaceMention(name, s, kind, strong, cand, found_by=f"place cue '{cue}', {cand.kind}"))
+                    add(PlaceMention(name, s, kind, strong, cand, found_by=f"place cue '{cue}', {cand.kind}",
+                                     start=seg.start + m.start()))
                 elif list_country == "ITA" or (language == "it" and kind in ("municipality", "province")
                                                and not sentence_countries):
                     unplaced.append(PlaceMention(name, s, kind, strong, None,
@@ -190,7 +192,8 @@ def read_places(text: str, language: str, reference_dir: Path, registry: list[di
                 elif abroad and (kind or strong) and not crx.fullmatch(name):
                     add(PlaceMention(name, s, kind or "region", strong, None, abroad[0],
                                      found_by=f"place cue '{cue}', not in the gazetteer; country from the "
-                                              f"{'sentence' if sentence_countries else 'page'}"))
+                                              f"{'sentence' if sentence_countries else 'page'}",
+                                     start=seg.start + m.start()))
                 end = m.end()
                 sep = c["sep"].match(s, end)
                 if not (strong or first is False) or not sep:
@@ -201,9 +204,12 @@ def read_places(text: str, language: str, reference_dir: Path, registry: list[di
                 pos = sep.end()
                 first = False
         for m in crx.finditer(s):
+            at = seg.start + m.start()
+            if any(a <= at < b for a, b in org_spans):
+                continue                # ``Ambassade de France au Maroc``: a country in a name
             cand = find_place(m.group(0), reference_dir=reference_dir, kinds=["country"])
             if cand:
-                add(PlaceMention(m.group(0), s, "country", True, cand[0], found_by="country name"))
+                add(PlaceMention(m.group(0), s, "country", True, cand[0], found_by="country name", start=at))
     return out, unplaced
 
 
