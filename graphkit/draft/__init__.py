@@ -348,7 +348,7 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
         cand = pm.candidate
         if cand is not None and cand.ref:
             ref = cand.ref
-            match = {"name": cand.name, "kind": cand.kind, "country": cand.country3}
+            match = {"name": cand.name, "as_written": pm.as_written, "kind": cand.kind, "country": cand.country3}
         else:
             name = cand.name if cand else pm.as_written
             pid = _slug(f"{name}")
@@ -363,7 +363,7 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
                 entry_np["quote"] = pm.quote
                 entry_np["found_by"] = pm.found_by + ("; GeoNames (CC BY 4.0)" if cand else "")
                 new_places[pid] = entry_np
-            match = {"name": name, "kind": pm.kind or (cand.kind if cand else None),
+            match = {"name": name, "as_written": pm.as_written, "kind": pm.kind or (cand.kind if cand else None),
                      "country": cand.country3 if cand else pm.country3}
         for i in targets(pm.start, pm.quote):
             projects[i]["places"].append({"place": ref, "quote": pm.quote, "match": match,

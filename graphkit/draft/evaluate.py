@@ -222,7 +222,7 @@ def _score_places(draft: dict[str, Any], expected: dict[str, Any]) -> tuple[tupl
     for p in draft["projects"]:
         for x in p["places"]:
             m = x.get("match") or {}
-            drafted[x["place"]] = (_place_names({"name": m.get("name")}), _iso2(m.get("country")))
+            drafted[x["place"]] = (_place_names(m), _iso2(m.get("country")))
     right = sum(1 for names, c in drafted.values() if any((n, c) in exp_keys for n in names))
     found_keys = {(n, c) for names, c in drafted.values() for n in names}
     hit = sum(1 for x in exp if any((k, (x.get("country") or "").upper()) in found_keys for k in _place_names(x)))

@@ -104,6 +104,13 @@ def _compiled(language: str) -> dict[str, Any]:
     }
 
 
+def _slug_words(text: str) -> str:
+    """A slug of some words (``Bando ET 2017`` -> ``bando-et-2017``)."""
+    from graphkit.resolve.names import fold
+
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:60].strip("-")
+
+
 def _trim(text: str, conn: set[str]) -> str:
     """A name without the connectors, dashes and dots it may end with (``Comuni di Celano e`` ...)."""
     words = text.split()
@@ -459,7 +466,8 @@ def find_funds(text: str, funds: list[dict[str, Any]], language: str | None = No
     names.sort(key=lambda x: (-len(x[0]), x[0], x[1]))
     spans: list[tuple[int, int, str, str, str]] = []
     for n, fid in names:
-        for m in re.finditer(rf"(?<![\w’']){re.escape(n)}(?!\w)", text):
+        flags = re.IGNORECASE if re.fullmatch(r"[A-Z]{4,}", n) else 0      # ``programma Fami``
+        for m in re.finditer(rf"(?<![\w’']){re.escape(n)}(?!\w)", text, flags):
             if not any(a < m.end() and m.start() < b for a, b, *_ in spans):
                 spans.append((m.start(), m.end(), m.group(0), fid, "name"))
     p = patterns(language) if language else {}
@@ -467,6 +475,9 @@ def find_funds(text: str, funds: list[dict[str, Any]], language: str | None = No
         for m in re.finditer(rf"(?<!\w)(?:{d['pattern']})(?!\w)", text, re.IGNORECASE):
             if not any(a < m.end() and m.start() < b for a, b, *_ in spans):
                 spans.append((m.start(), m.end(), m.group(0), d["fund"], "inferred" if d.get("inferred") else "described"))
+    for m in re.finditer(rf"(?<!\w)(?:{p['fund_calls']})", text) if p.get("fund_calls") else ():
+        if not any(a < m.end() and m.start() < b for a, b, *_ in spans):
+            spans.append((m.start(), m.end(), m.group(0).strip(), _slug_words(m.group(0)), "call"))
     spans.sort()
     code_rx = re.compile(rf"(?<!\w)(?:{p['fund_codes']})(?!\w)", re.IGNORECASE) if p.get("fund_codes") else None
     segs = segments(text)
@@ -481,11 +492,11 @@ def find_funds(text: str, funds: list[dict[str, Any]], language: str | None = No
         if known:
             match["name"] = by_id[fid]["name"]
         found_by = {"name": "fund name of the registry", "inferred": "fund description (inferred: the page does not name it)",
-                    "described": "fund description"}[how]
+                    "described": "fund description", "call": "a call for proposals named by the page"}[how]
         if not known:
             found_by += "; not in the funds registry"
         out[entry_id] = {"scheme": entry_id, "quote": seg.text, "match": match, "found_by": found_by,
-                         "confidence": 0.9 if how == "name" else 0.7 if how == "described" else 0.5}
+                         "confidence": 0.9 if how == "name" else 0.7 if how in ("described", "call") else 0.5}
     # the parts of a fund: a code in the text, under the first fund found
     if code_rx and out:
         top = next(iter(out.values()))

@@ -53,7 +53,7 @@ def _compiled(language: str) -> dict[str, Any]:
     p = patterns(language)
     cues = []
     for c in p.get("place_cues") or []:
-        cues.append((re.compile(rf"(?<!\w)(?i:{c['pattern']})(?:\s+|(?<=[’']))(?=[^\W\d_a-zß-ÿ]|[Ll][’'])"),
+        cues.append((re.compile(rf"(?<!\w)(?i:{c['pattern']})(?:\s+|(?<=[’'(]))(?=[^\W\d_a-zß-ÿ]|[Ll][’'])"),
                      c.get("kind"), bool(c.get("strong"))))
     heading = re.compile(rf"^[\s•·*\-–]*(?:{p.get('place_headings') or 'where'})\s*:\s*", re.IGNORECASE)
     ands = "|".join(re.escape(w) for w in p["and_words"])
