@@ -68,7 +68,8 @@ def _compiled(language: str) -> dict[str, Any]:
     org = _alt(p["org_words"])
     token = rf"(?:{CAP_TOKEN}|{ELIDED}|\d+)"
     # a name: capitalised tokens with connectors between them, optionally an acronym in parentheses
-    name_tail = rf"(?:\s+(?:(?:{conn})\s+)*{token})*(?:\s*{ACR_PAREN})?"
+    low = rf"[a-zà-ÿ]{{4,}}(?=\s+(?:{conn})\s+{CAP})"      # ``Amministrazione provinciale di Cagliari``
+    name_tail = rf"(?:\s+(?:(?:{conn})\s+)*(?:{token}|{low}))*(?:\s*{ACR_PAREN})?"
     return {
         "org": re.compile(rf"(?<!\w)(?:{org})(?![\w]){name_tail}"),
         "name": re.compile(rf"{token}{name_tail}"),
@@ -279,8 +280,10 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
     kept = _drop_lone_org_words(kept, c)
     for k in kept:
         _give_role(k, text, c)
-    # a word in capitals standing alone is a name only when the page gives it a role
+    # a word in capitals standing alone is a name only when the page gives it a role; an acronym in
+    # parentheses after a long name that is no organisation's (``Strategia nazionale ... (SNIA)``) is none
     kept = [k for k in kept if k.how != "bare-acronym" or k.role is not None]
+    kept = [k for k in kept if k.how != "acronym" or k.role is not None or not _not_an_organisation(k, c)]
     _nest(kept, text, c)
     return kept
 
@@ -311,6 +314,21 @@ def _long_forms(s: str, org_start: re.Pattern[str]) -> list[tuple[int, str]]:
     return out
 
 
+def _not_an_organisation(k: Mention, c: dict[str, Any]) -> bool:
+    """Whether an acronym in parentheses abbreviates the words before it, and those do not start
+    with an organisation word (a strategy, a law, a programme's name)."""
+    from graphkit.resolve.names import abbreviates, raw_tokens
+
+    s = k.segment.text
+    here = k.start - k.segment.start
+    before = s[:max(0, here - 1)].rstrip(" (")
+    words = list(re.finditer(r"[^\s()]+", before))[-14:]
+    for w in words:
+        if w.group(0)[:1].isupper() and abbreviates(k.as_written.lower(), raw_tokens(before[w.start():])):
+            return not c["org_start_any"].match(before[w.start():])
+    return False
+
+
 def _nest(kept: list[Mention], text: str, c: dict[str, Any]) -> None:
     """Nested bodies: ``X au sein de Y``, ``X (Y)`` (Y is the body X is part of, its role ``other``
     unless the page gives one), ``Y, a través del X`` (X is a unit of Y, its role ``other`` unless
@@ -330,7 +348,7 @@ def _nest(kept: list[Mention], text: str, c: dict[str, Any]) -> None:
             b.part_of, b.nested_words = a, um.group(0).strip(" ,")
             if b.role is None:
                 b.role, b.role_how, b.role_words = "other", "nested", um.group(0).strip(" ,")
-        elif gap.strip() == "(" and b.how != "acronym" and text[b.end:b.end + 1] == ")":
+        elif re.fullmatch(r"(?:\s+[a-zà-ÿ]+){0,2}\s*\(", gap) and b.how != "acronym" and text[b.end:b.end + 1] == ")":
             a.part_of, a.nested_words = b, "(" + b.as_written + ")"
             if b.role is None or b.role_how == "cue" and b.role_words == a.role_words:
                 b.role, b.role_how, b.role_words = "other", "nested", a.as_written + " (" + b.as_written + ")"
