@@ -22,6 +22,18 @@ ACR_DASH_TAIL = re.compile(r"\s+[-–]\s+[^\W\d_a-zß-ÿ][\w’'.]*(?:\s+(?:[a-z
 # ``Centre de Capacitación del ...``); "and" words are left out, they join list items.
 FOREIGN_CONNECTORS = {"of", "for", "the", "de", "du", "des", "la", "le", "les", "d’", "d'", "pour", "del", "para", "por",
                       "di", "della", "per", "&"}
+NAME_COUNTRY = re.compile(r"^(?P<name>[^\W\d_a-zß-ÿ][^,\n]{2,90}),\s*(?P<country>[^\W\d_a-zß-ÿ][\w’' -]{2,40}?)\s*$")
+
+
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Country names in Italian, French, Spanish and English (CLDR, through Babel)."""
+    from babel import Locale
+
+    return frozenset(n for lang in ("it", "fr", "es", "en") for k, n in Locale(lang).territories.items()
+                     if len(k) == 2 and k.isalpha())
+
+
 BARE_ACRONYM = re.compile(r"(?<![\w’'/(.-])[A-Z][A-Z0-9]{2,7}(?:/[A-Z]{2,7})?(?![\w’'/.-]|\s*\))")
 BULLET = re.compile(r"^\s*[•·*\-–▪◦]\s")
 
@@ -242,6 +254,17 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
             add(base + m.start(), m.group(0), "org-word", seg)
         for start, long_name in _long_forms(s, c["org_start_any"]):
             add(base + start, long_name, "org-word", seg)
+        nc = NAME_COUNTRY.match(s)
+        if nc and nc.group("country") in country_names():
+            # ``Touiza Solidarité, France``: a line naming an organisation and its country (a table's cell)
+            role = next(((r, words, heading) for j in range(seg.line - 1, max(-1, seg.line - 25), -1)
+                         for h, r in c["headings_bare"] if (hm := h.match(lines[j]))
+                         for words, heading in [(lines[j].strip(), lines[j].strip())]), None)
+            if role:
+                add(base + nc.start("name"), nc.group("name"), "heading", seg, role=role[0], role_how="heading",
+                    role_words=role[1], heading=role[2])
+            else:
+                add(base + nc.start("name"), nc.group("name"), "list", seg)
         for m in BARE_ACRONYM.finditer(s):
             if m.group(0) not in c["not_acronyms"]:
                 add(base + m.start(), m.group(0), "bare-acronym", seg)
