@@ -48,7 +48,12 @@ def _compiled(language: str) -> dict[str, Any]:
     cues = [(kind, re.compile(rf"(?<!\w)(?:{rx})", re.IGNORECASE)) for kind, rx in (p.get("date_cues") or {}).items()]
     dcue = re.compile(rf"(?<!\w)(?:{p.get('duration_cues') or 'duration'})", re.IGNORECASE)
     planned = re.compile(rf"(?<!\w)(?:{p.get('planned_words') or 'planned'})", re.IGNORECASE)
-    return {"date": date, "months": months, "numbers": numbers, "units": {k.casefold(): v for k, v in units.items()},
+    dwords = {k.casefold(): v for k, v in (p.get("duration_words") or {}).items()}
+    pw = p["project_words"]
+    dw = _alt(list(dwords)) or "(?!)"
+    adjective = re.compile(rf"(?<!\w)(?:(?:{pw})(?:\s+[\w’']+)?\s+(?P<a>{dw})|(?P<b>{dw})\s+(?:[\w’']+\s+)?(?:{pw}))(?!\w)",
+                           re.IGNORECASE)
+    return {"adjective": adjective, "dwords": dwords, "date": date, "months": months, "numbers": numbers, "units": {k.casefold(): v for k, v in units.items()},
             "duration": duration, "cues": cues, "dcue": dcue, "planned": planned}
 
 
@@ -92,7 +97,8 @@ def read_dates(text: str, language: str) -> list[dict[str, Any]]:
                 continue
             second = _value(m, 2, c["months"]) if any(m.group(g + "2") for g in ("d", "nm", "yy")) else None
             kind, cue = _kind_before(seg.text, m.start(), c)
-            item: dict[str, Any] = {"as_written": m.group(0), "quote": seg.text, "cue": cue}
+            item: dict[str, Any] = {"as_written": m.group(0), "quote": seg.text, "cue": cue,
+                                    "start": seg.start + m.start()}
             if second:
                 item.update(kind="period", start=first[0], end=second[0],
                             precision=first[1] if first[1] == second[1] else "mixed")
@@ -118,7 +124,13 @@ def find_durations(text: str, language: str) -> list[dict[str, Any]]:
             if not 0 < months <= 600:
                 continue
             out.append({"months": months, "planned": bool(c["planned"].search(seg.text)),
-                        "as_written": m.group(0), "cue": cue.group(0), "quote": seg.text})
+                        "as_written": m.group(0), "cue": cue.group(0), "quote": seg.text,
+                        "start": seg.start + m.start()})
+    for seg in segments(text):
+        for m in c["adjective"].finditer(seg.text):
+            word = (m.group("a") or m.group("b")).casefold()
+            out.append({"months": c["dwords"][word], "planned": False, "as_written": m.group(0),
+                        "cue": word, "quote": seg.text, "start": seg.start + m.start()})
     return out
 
 
@@ -160,6 +172,13 @@ def dates_block(dates: list[dict[str, Any]], durations: list[dict[str, Any]]) ->
             how += " (a signature: the records have no signature date, written as about)"
         if d["kind"] == "date" or not put(key, {"value": d["value"]}, d, how):
             rest.append(d)
+    if not any(k in block for k in ("submitted", "approved", "started", "ended", "period")):
+        undated = next((d for d in rest if d["kind"] == "date"), None)
+        if undated is not None:        # the only date the page gives, whose kind no cue says
+            rest.remove(undated)
+            put("about", {"value": undated["value"]}, undated,
+                f"date as written '{undated['as_written']}', precision {undated['precision']}, no cue: "
+                f"the page's only date, written as about")
     for d in durations:
         fact: dict[str, Any] = {"months": d["months"]}
         if d["planned"]:
