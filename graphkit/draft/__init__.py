@@ -184,6 +184,12 @@ def _quote(m: Mention) -> str | list[str]:
     return m.segment.text
 
 
+def _plural_group(m: Mention, language: str) -> bool:
+    """A name starting with a plural organisation word (``Associazioni MdM``): a group of bodies."""
+    words = m.as_written.split()
+    return bool(words) and words[0] in (patterns(language).get("plural_org_words") or [])
+
+
 def _project_of(pos: int, clauses: list[tuple[int, int, int]]) -> int | None:
     for a, b, i in clauses:
         if a <= pos < b:
@@ -293,6 +299,10 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
             if m.part_of is not None and "parent" not in prop:
                 prop["parent"] = org_of[id(m.part_of)]
                 prop["parent_quote"] = m.segment.text
+        if m.role is None and (m.role_how == "source" or _plural_group(m, language)):
+            why = "named as the source of the text" if m.role_how == "source" else "a group of bodies, not one"
+            unplaced.append({"what": f"not a participant: {why}", "as_written": m.as_written, "quote": m.segment.text})
+            continue
         if m.role is None:
             if org["org"] in with_role or any(k[1] == org["org"] for k in seen):
                 continue

@@ -96,6 +96,7 @@ def _compiled(language: str) -> dict[str, Any]:
         "plurals_paren": dict(p.get("plurals_paren") or {}),
         "plural_paren": re.compile(rf"(?<!\w)(?P<head>{_alt(list(p.get('plurals_paren') or {}))})(?:\s+[a-zà-ÿ]+)?\s*"
                                    rf"\((?P<list>[^()]{{3,400}})\)") if p.get("plurals_paren") else None,
+        "source_cue": re.compile(rf"(?:{p['source_cues']})\s*$", flags) if p.get("source_cues") else None,
         "org_lower": re.compile(rf"(?:{_alt([w.lower() for w in p['org_words']])})\s+(?=[^\W\d_a-zß-ÿ])"),
         "lead_article": re.compile(rf"(?:{_alt([a.capitalize() for a in p['articles'] if len(a) > 1])})(?:\s+|(?<=[’']))"
                                    rf"(?=[^\W\d_a-zß-ÿ])"),
@@ -478,6 +479,9 @@ def _give_role(k: Mention, text: str, c: dict[str, Any]) -> None:
     if before:
         m, role = before[-1]
         k.role, k.role_how, k.role_words = role, "cue", m.group(0)
+        return
+    if c["source_cue"] and c["source_cue"].search(s[max(0, here - 60):here]):
+        k.role_how = "source"           # ``si legge sul sito del Ministero``: whose words these are
         return
     # a cue after the name (``X, Y et Z ont ... de cofinancer``), with no other cue between
     end = k.end - k.segment.start
