@@ -342,8 +342,8 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
     dates = read_dates(text, language)
     durations = find_durations(text, language)
     for i in range(len(projects)):
-        mine = [d for d in dates if i in targets(d["start"], d["quote"])]
-        block, rest = dates_block(mine, [d for d in durations if i in targets(d["start"], d["quote"])])
+        mine = [d for d in dates if i in targets(d.get("offset"), d["quote"])]
+        block, rest = dates_block(mine, [d for d in durations if i in targets(d.get("offset"), d["quote"])])
         projects[i]["dates"] = block
         if i == 0 or i == other_index:
             for d in rest:

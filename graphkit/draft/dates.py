@@ -98,7 +98,7 @@ def read_dates(text: str, language: str) -> list[dict[str, Any]]:
             second = _value(m, 2, c["months"]) if any(m.group(g + "2") for g in ("d", "nm", "yy")) else None
             kind, cue = _kind_before(seg.text, m.start(), c)
             item: dict[str, Any] = {"as_written": m.group(0), "quote": seg.text, "cue": cue,
-                                    "start": seg.start + m.start()}
+                                    "offset": seg.start + m.start()}
             if second:
                 item.update(kind="period", start=first[0], end=second[0],
                             precision=first[1] if first[1] == second[1] else "mixed")
@@ -125,12 +125,12 @@ def find_durations(text: str, language: str) -> list[dict[str, Any]]:
                 continue
             out.append({"months": months, "planned": bool(c["planned"].search(seg.text)),
                         "as_written": m.group(0), "cue": cue.group(0), "quote": seg.text,
-                        "start": seg.start + m.start()})
+                        "offset": seg.start + m.start()})
     for seg in segments(text):
         for m in c["adjective"].finditer(seg.text):
             word = (m.group("a") or m.group("b")).casefold()
             out.append({"months": c["dwords"][word], "planned": False, "as_written": m.group(0),
-                        "cue": word, "quote": seg.text, "start": seg.start + m.start()})
+                        "cue": word, "quote": seg.text, "offset": seg.start + m.start()})
     return out
 
 
