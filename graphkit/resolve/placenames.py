@@ -117,6 +117,8 @@ class PlaceIndex:
         are searched only with a country, or among cities of a million inhabitants or more."""
         key = place_key(name)
         found = list(self.by_key.get(key, ()))
+        if self.cities is None and self.a3_of and (kinds is None or "city" in kinds):
+            _gazetteer(self, self.a3_of)
         if self.cities is not None and (kinds is None or "city" in kinds):
             if country:
                 c = country.upper()
@@ -218,7 +220,7 @@ def place_index(reference_dir: Path) -> PlaceIndex:
             if a2 in a3_of:
                 index.add(name, PlaceCandidate("country", en[a2], a2, a3_of[a2], a3_of[a2]))
     _italy(index, Path(reference_dir))
-    _gazetteer(index, a3_of)
+    index.a3_of = a3_of            # the cities abroad are read on the first search for a city
     return index
 
 
