@@ -298,7 +298,7 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
             prop = new_orgs.setdefault(org["org"], org["new"])
             if m.part_of is not None and "parent" not in prop:
                 prop["parent"] = org_of[id(m.part_of)]
-                prop["parent_quote"] = m.segment.text
+                prop["found_by"] = f"part of {m.part_of.as_written} ({m.nested_words}): {m.segment.text}"
         if m.role is None and (m.role_how == "source" or _plural_group(m, language)):
             why = "named as the source of the text" if m.role_how == "source" else "a group of bodies, not one"
             unplaced.append({"what": f"not a participant: {why}", "as_written": m.as_written, "quote": m.segment.text})
@@ -370,7 +370,6 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
                                             "within": f"country:{cand.country3 if cand else pm.country3}"}
                 if cand:
                     entry_np.update(geonames=cand.geonames, lat=cand.lat, long=cand.long)
-                entry_np["quote"] = pm.quote
                 entry_np["found_by"] = pm.found_by + ("; GeoNames (CC BY 4.0)" if cand else "")
                 new_places[pid] = entry_np
             match = {"name": name, "as_written": pm.as_written, "kind": pm.kind or (cand.kind if cand else None),
