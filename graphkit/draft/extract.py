@@ -110,7 +110,7 @@ def _compiled(language: str) -> dict[str, Any]:
         "plurals": {k: v for k, v in (p.get("plurals") or {}).items()},
         "and": re.compile(rf"\s*,\s*|\s+(?:{_alt(p['and_words'])})\s+"),
         "org_start": re.compile(rf"^(?:{org})(?!\w)"),
-        "org_start_any": re.compile(rf"^(?:{org})(?!\w)", re.IGNORECASE),
+        "not_org_start": re.compile(rf"^(?:{_alt(p.get('non_org_words') or ['(?!)'])})(?!\w)", re.IGNORECASE),
         "title_heading": re.compile(rf"^[\s•·*\-–]*(?:{p['title_headings']})\s*:\s*(.+)$", flags),
         "title_prose": re.compile(rf"(?<!\w)(?:{p['project_words']})\s+[«“\"]\s*([^»”\"]{{3,120}}?)\s*[»”\"]", flags),
         "months": {k.casefold(): v for k, v in p["months"].items()},
@@ -253,7 +253,7 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
                 add(base + item[0], item[1], "list", seg, proposed_name=item[2])
         for m in c["org"].finditer(s):
             add(base + m.start(), m.group(0), "org-word", seg)
-        for start, long_name in _long_forms(s, c["org_start_any"]):
+        for start, long_name in _long_forms(s, c["not_org_start"]):
             add(base + start, long_name, "org-word", seg)
         nc = NAME_COUNTRY.match(s)
         if nc and nc.group("country") in country_names():
@@ -312,7 +312,7 @@ def find_names(text: str, language: str, gazetteer: list[tuple[str, Any]], fund_
     return kept
 
 
-def _long_forms(s: str, org_start: re.Pattern[str]) -> list[tuple[int, str]]:
+def _long_forms(s: str, not_org: re.Pattern[str]) -> list[tuple[int, str]]:
     """Names written in full before their acronym in parentheses, lower-case words included, when the
     acronym can be read off their words (``Programme d'appui aux initiatives de solidarité pour le
     développement (PAISD)``): (offset, name with its acronym)."""
@@ -333,14 +333,14 @@ def _long_forms(s: str, org_start: re.Pattern[str]) -> list[tuple[int, str]]:
             if abbreviates(acr.lower(), raw_tokens(cand)):
                 best = (w.start(), cand + " " + m.group(0).strip())
                 break
-        if best and len(best[1].split()) >= 3 and org_start.match(best[1]):
+        if best and len(best[1].split()) >= 3 and not not_org.match(best[1]):
             out.append(best)
     return out
 
 
 def _not_an_organisation(k: Mention, c: dict[str, Any]) -> bool:
-    """Whether an acronym in parentheses abbreviates the words before it, and those do not start
-    with an organisation word (a strategy, a law, a programme's name)."""
+    """Whether an acronym in parentheses abbreviates the words before it, and those start with a
+    word that names no organisation (``non_org_words``: a strategy, a plan, a law, a fund)."""
     from graphkit.resolve.names import abbreviates, raw_tokens
 
     s = k.segment.text
@@ -349,7 +349,7 @@ def _not_an_organisation(k: Mention, c: dict[str, Any]) -> bool:
     words = list(re.finditer(r"[^\s()]+", before))[-14:]
     for w in words:
         if w.group(0)[:1].isupper() and abbreviates(k.as_written.lower(), raw_tokens(before[w.start():])):
-            return not c["org_start_any"].match(before[w.start():])
+            return bool(c["not_org_start"].match(before[w.start():]))
     return False
 
 
