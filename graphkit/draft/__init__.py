@@ -29,7 +29,7 @@ from graphkit import paths as where
 from graphkit.draft.counts import find_target_groups
 from graphkit.draft.dates import dates_block, find_durations, read_dates
 from graphkit.draft.extract import (
-    Mention, find_budgets, find_funds, find_names, find_project_titles, find_title, unused_cues,
+    Mention, country_names, find_budgets, find_funds, find_names, find_project_titles, find_title, unused_cues,
 )
 from graphkit.draft.places import SCHEMA_KIND, origin_countries, read_places
 from graphkit.draft.read import DraftError, detect_language, patterns, read_page, segments
@@ -190,6 +190,13 @@ def _plural_group(m: Mention, language: str) -> bool:
     return bool(words) and words[0] in (patterns(language).get("plural_org_words") or [])
 
 
+def _in_place_line(m: Mention) -> bool:
+    """A name in a line listing the places of a country (``Italia : Regione Piemonte, Provincia di
+    Torino``): a place written as its authority, not a participant."""
+    head = re.match(r"^[\s•·*▪◦–-]*([^\W\d_][\w ’'-]{1,40}?)\s*:", m.segment.text)
+    return bool(head) and head.group(1) in country_names()
+
+
 def _project_of(pos: int, clauses: list[tuple[int, int, int]]) -> int | None:
     for a, b, i in clauses:
         if a <= pos < b:
@@ -299,8 +306,10 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
             if m.part_of is not None and "parent" not in prop:
                 prop["parent"] = org_of[id(m.part_of)]
                 prop["found_by"] = f"part of {m.part_of.as_written} ({m.nested_words}): {m.segment.text}"
-        if m.role is None and (m.role_how == "source" or _plural_group(m, language)):
-            why = "named as the source of the text" if m.role_how == "source" else "a group of bodies, not one"
+        if m.role is None and (m.role_how == "source" or _plural_group(m, language) or _in_place_line(m)):
+            why = ("named as the source of the text" if m.role_how == "source" else
+                   "a group of bodies, not one" if _plural_group(m, language) else
+                   "in a line of places of a country (``Spagna: Regione Catalogna``)")
             unplaced.append({"what": f"not a participant: {why}", "as_written": m.as_written, "quote": m.segment.text})
             continue
         if m.role is None:

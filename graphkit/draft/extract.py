@@ -91,7 +91,7 @@ def _compiled(language: str) -> dict[str, Any]:
         "parent_after": re.compile(rf"^[\s,]*(?:{p['parent_after']})\s*", flags) if p.get("parent_after") else None,
         "unit_after": re.compile(rf"^[\s,]*(?:{p['unit_after']})\s*", flags) if p.get("unit_after") else None,
         "and_article": re.compile(rf"\s+(?:{_alt(p['and_words'])})\s+(?:(?:{_alt(p['articles'])})(?:\s+|(?<=[’']))(?=[^\W\d_a-zß-ÿ])"
-                                  rf"|(?=[A-Z]{{3,}}(?:\s|$|[,.;)]))|(?=(?:{org})\s))"),
+                                  rf"|(?=[A-Z]{{3,}}(?:\s|$|[,.;)]))|(?=(?:{org})\s)|(?=[A-Z][a-z]+[A-Z]\w*(?:\s|$|[,.;)])))"),
         "not_acronyms": set(p.get("not_acronyms") or []),
         "plurals_paren": dict(p.get("plurals_paren") or {}),
         "plural_paren": re.compile(rf"(?<!\w)(?P<head>{_alt(list(p.get('plurals_paren') or {}))})(?:\s+[a-zà-ÿ]+)?\s*"
