@@ -416,8 +416,13 @@ def _money(text: str, language: str, mentions: list[Mention], org_of: dict[int, 
         entry: dict[str, Any] = {"amount": b["amount"], "currency": b["currency"]}
         funders = [m for m in mentions if m.role in ("funder", "co-funder") and m.segment.text == b["quote"]
                    and m.end <= b["start"]]
+        joint = len({m.role_words for m in funders}) < len(funders)      # several funders by one cue
         before = text[max(0, b["start"] - 60):b["start"]]
-        if funders:
+        if total_rx.search(text[max(0, b["start"] - 30):b["start"]]) or (funders and joint):
+            entry["what"] = "total"
+            how = (f"amount '{b['as_written']}' after a total word" if not (funders and joint) else
+                   f"amount '{b['as_written']}' after several funders named together: their total")
+        elif funders:
             f = funders[-1]
             entry["what"] = "contribution"
             entry["from"] = org_of[id(f)]

@@ -327,11 +327,13 @@ def _long_forms(s: str, not_org: re.Pattern[str]) -> list[tuple[int, str]]:
         words = list(re.finditer(r"[^\s()]+", before))[-14:]
         best = None
         for i, w in enumerate(words):
-            if not w.group(0)[:1].isupper():
+            elided = re.match(r"[a-zà-ÿ]{1,4}[’']", w.group(0))      # ``l’Agence``: the name after the article
+            start = w.start() + (elided.end() if elided else 0)
+            if not before[start:start + 1].isupper():
                 continue
-            cand = before[w.start():]
+            cand = before[start:]
             if abbreviates(acr.lower(), raw_tokens(cand)):
-                best = (w.start(), cand + " " + m.group(0).strip())
+                best = (start, cand + " " + m.group(0).strip())
                 break
         if best and len(best[1].split()) >= 3 and not not_org.match(best[1]):
             out.append(best)
@@ -366,7 +368,7 @@ def _nest(kept: list[Mention], text: str, c: dict[str, Any]) -> None:
         um = c["unit_after"].match(gap) if c["unit_after"] else None
         if pm and pm.end() == len(gap):
             a.part_of, a.nested_words = b, pm.group(0).strip(" ,")
-            if b.role is None or b.role_how == "cue" and b.role_words == a.role_words:
+            if b.role is None or b.role_how in ("cue", "cue after"):
                 b.role, b.role_how, b.role_words = "other", "nested", pm.group(0).strip(" ,")
         elif um and um.end() == len(gap):
             b.part_of, b.nested_words = a, um.group(0).strip(" ,")
@@ -374,7 +376,7 @@ def _nest(kept: list[Mention], text: str, c: dict[str, Any]) -> None:
                 b.role, b.role_how, b.role_words = "other", "nested", um.group(0).strip(" ,")
         elif re.fullmatch(r"(?:\s+[a-zà-ÿ]+){0,2}\s*\(", gap) and b.how != "acronym" and text[b.end:b.end + 1] == ")":
             a.part_of, a.nested_words = b, "(" + b.as_written + ")"
-            if b.role is None or b.role_how == "cue" and b.role_words == a.role_words:
+            if b.role is None or b.role_how in ("cue", "cue after"):
                 b.role, b.role_how, b.role_words = "other", "nested", a.as_written + " (" + b.as_written + ")"
 
 
