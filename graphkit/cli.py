@@ -890,16 +890,27 @@ def draft_accept(draft_file: Path, page: Path | None, data_dir: Path) -> None:
               help="Folder of expected records [default: PAGES/expected].")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=_default_data,
               show_default=DATA_DEFAULT, help="Folder of curated records (the registry).")
-def draft_evaluate(pages_dir: Path | None, expected_dir: Path | None, data_dir: Path) -> None:
-    """Score drafts of the pages against hand-made expected records, per page and overall.
+@click.option("--set", "which", type=click.Choice(["all", "dev", "seeds"]), default="all", show_default=True,
+              help="dev: the development pages; seeds: the seed pages against their curated records; all: both.")
+def draft_evaluate(pages_dir: Path | None, expected_dir: Path | None, data_dir: Path, which: str) -> None:
+    """Score drafts of the pages against hand-made expected records, per page and overall: the
+    development pages, and the seed pages against their curated records.
 
-    Example: graphkit draft evaluate --pages data/pages-dev
+    Example: graphkit draft evaluate --pages data/pages-dev --set dev
     """
-    from graphkit.draft.evaluate import evaluate_pages, table
+    from graphkit.draft.evaluate import LEGEND, evaluate_pages, evaluate_seeds, table
 
     pages_dir = pages_dir or data_dir / "pages-dev"
-    for line in table(evaluate_pages(pages_dir, expected_dir or pages_dir / "expected", data_dir)):
-        click.echo(line)
+    if which in ("all", "dev"):
+        for line in table(evaluate_pages(pages_dir, expected_dir or pages_dir / "expected", data_dir),
+                          "development pages (expected records)"):
+            click.echo(line)
+    if which in ("all", "seeds"):
+        if which == "all":
+            click.echo("")
+        for line in table(evaluate_seeds(data_dir), "seed pages (curated records)"):
+            click.echo(line)
+    click.echo(LEGEND)
 
 
 @main.command()

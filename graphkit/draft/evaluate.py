@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,11 @@ from graphkit.draft.read import DraftError
 
 # The expected records' role words -> the roles of the vocabulary the drafter writes.
 ROLE_EQUIVALENT = {
-    "lead": {"lead", "promoter"}, "partner": {"partner", "local-counterpart", "collaborator"},
-    "funder": {"funder", "co-funder"}, "implementer": {"implementer"}, "manager": {"implementer"},
-    "managing_authority": {"managing-authority"}, "other": set(),
+    "lead": {"lead", "promoter"}, "promoter": {"lead", "promoter"},
+    "partner": {"partner", "local-counterpart", "collaborator"}, "collaborator": {"collaborator", "partner"},
+    "local-counterpart": {"local-counterpart", "partner"},
+    "funder": {"funder", "co-funder"}, "co-funder": {"funder", "co-funder"}, "implementer": {"implementer"},
+    "manager": {"implementer"}, "managing-authority": {"managing-authority"}, "other": {"other"},
 }
 
 
@@ -59,7 +62,13 @@ class PageScore:
     dates: tuple[int, int] = (0, 0)
     budgets: tuple[int, int] = (0, 0)
     places: tuple[int, int] = (0, 0)
+    places_found: int = 0
+    places_right: int = 0
     missed: list[str] = field(default_factory=list)
+    wrong_roles: list[str] = field(default_factory=list)
+    registry_right: int = 0
+    registry_wrong: int = 0
+    wrong_matches: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
 
 
@@ -73,14 +82,15 @@ def score_page(draft: dict[str, Any], expected: dict[str, Any]) -> PageScore:
     exp_orgs: dict[str, dict[str, Any]] = {}
     for p in expected.get("projects") or []:
         for o in p.get("organisations") or []:
-            e = exp_orgs.setdefault(o["name"], {"names": _names(o), "roles": set()})
+            e = exp_orgs.setdefault(o["name"], {"names": _names(o), "roles": set(), "id": o.get("id")})
             e["roles"] |= {r["role"] for r in o.get("roles") or []}
     found: dict[str, dict[str, Any]] = {}
+    new_names = {o["id"]: o["name"] for o in draft.get("new_organisations") or []}
     for p in draft["projects"]:
         for x in p["participants"]:
             f = found.setdefault(x["org"], {"names": set(), "roles": set()})
             f["names"].add(x["as_written"])
-            f["names"].add((x.get("new_organisation") or x.get("match") or {}).get("name", x["as_written"]))
+            f["names"].add((x.get("match") or {}).get("name") or new_names.get(x["org"]) or x["as_written"])
             f["roles"].add(x["role"])
     for x in draft.get("unplaced") or []:
         if x.get("org"):
@@ -98,35 +108,139 @@ def score_page(draft: dict[str, Any], expected: dict[str, Any]) -> PageScore:
             s.extra.append(sorted(f["names"])[0])
     s.expected_found = len(matched_expected)
     for en, roles in matched_expected.items():
-        allowed = set().union(*(ROLE_EQUIVALENT.get(r, set()) for r in exp_orgs[en]["roles"]))
+        allowed = set().union(*(ROLE_EQUIVALENT.get(r.replace("_", "-"), {r.replace("_", "-")})
+                                 for r in exp_orgs[en]["roles"]))
         if roles & allowed:
             s.roles_right += 1
-    s.missed = sorted(en for en in exp_orgs if en not in matched_expected)
-    # funds: a fund found when a drafted fund's words are in the expected name or identification
-    exp_funds = [f for p in expected.get("projects") or [] for f in p.get("funds") or []]
-    drafted = [(f["as_written"], f["fund"]) for p in draft["projects"] for f in p["funding"]]
-    s.funds = (sum(1 for f in exp_funds if any(same_name(a, f["name"]) or same_name(a, f.get("identified_as") or "")
-                                               or fid == norm(f["name"]) for a, fid in drafted)), len(exp_funds))
-    # dates: an expected period or date whose values a drafted one has (durations are not drafted)
-    values = set()
-    for p in draft["projects"]:
-        for d in p["dates"]:
-            values.add((d.get("start"), d.get("end")) if d["kind"] == "period" else (d.get("value"), None))
-    exp_dates = [d for p in expected.get("projects") or [] for d in p.get("dates") or []]
-    hit = 0
-    for d in exp_dates:
-        if "start" in d or "end" in d:
-            key = (_iso(d.get("start")), _iso(d.get("end")))
         else:
-            key = (_iso(d.get("value")), None)
-        hit += key in values and key != (None, None)
-    s.dates = (hit, len(exp_dates))
+            s.wrong_roles.append(f"{en}: {sorted(roles)} for {sorted(exp_orgs[en]['roles'])}")
+    s.missed = sorted(en for en in exp_orgs if en not in matched_expected)
+    # registry matches: right when the matched entry is the expected organisation (its id when the
+    # expected record has one, else one of its names), wrong otherwise
+    matches = {x["org"]: x["match"] for p in draft["projects"] for x in p["participants"] if x.get("match")}
+    matches.update({x["org"]: x["match"] for x in draft.get("unplaced") or [] if x.get("org") and x.get("match")})
+    for fid, m in sorted(matches.items()):
+        # judged against the expected organisations the drafted name is (folded equality); a name
+        # that only holds or is held by an expected one (``Regione Lazio`` for its Direzione) is not judged
+        hits = [en for en, e in exp_orgs.items()
+                if any(norm(a) == norm(b) for a in found[fid]["names"] for b in e["names"])]
+        ok = False
+        for h in hits:
+            e = exp_orgs[h]
+            if e.get("id"):
+                ok = ok or e["id"] == m["id"]
+            else:
+                ok = ok or any(same_name(m["name"], b) or same_name(m["id"], b) for b in e["names"])
+        if ok:
+            s.registry_right += 1
+        elif hits:
+            s.registry_wrong += 1
+            s.wrong_matches.append(f"{sorted(found[fid]['names'])[0]} -> {m['id']}")
+    s.funds = _score_funds(draft, expected)
+    s.dates = _score_dates(draft, expected)
     money = {(Decimal(b["amount"]), b["currency"]) for p in draft["projects"] for b in p["budgets"]}
     exp_budgets = [b for p in expected.get("projects") or [] for b in p.get("budgets") or []]
     s.budgets = (sum(1 for b in exp_budgets if (Decimal(str(b["amount"])), b["currency"]) in money), len(exp_budgets))
-    exp_places = [x for p in expected.get("projects") or [] for x in p.get("places") or []]
-    s.places = (0, len(exp_places))
+    s.places, s.places_found, s.places_right = _score_places(draft, expected)
     return s
+
+
+def _score_funds(draft: dict[str, Any], expected: dict[str, Any]) -> tuple[int, int]:
+    """An expected fund is found when a drafted funding entry was read from the same words (its
+    name, or its part such as ``Azione 7``), or names the fund the expected one is identified as
+    (the drafted scheme's registry name or acronym in ``identified_as``)."""
+    exp_funds = [f for p in expected.get("projects") or [] for f in p.get("funds") or []]
+    drafted = []
+    for p in draft["projects"]:
+        for f in p["funding"]:
+            m = f.get("match") or {}
+            drafted.append([x for x in (m.get("as_written"), m.get("part"), m.get("name"),
+                                        f["scheme"].removeprefix("new:")) if x])
+    hit = 0
+    schemes = {f["scheme"] for p in draft["projects"] for f in p["funding"]}
+    for f in exp_funds:
+        if f.get("ids"):
+            hit += bool(schemes & set(f["ids"]))
+            continue
+        ident = f.get("identified_as") or ""
+        if any(same_name(w, f["name"]) or (ident and (same_name(w, ident.split(" (")[0])
+                                                      or norm(w) and f" {norm(w)} " in f" {norm(ident)} "))
+               for words in drafted for w in words):
+            hit += 1
+    return hit, len(exp_funds)
+
+
+def _score_dates(draft: dict[str, Any], expected: dict[str, Any]) -> tuple[int, int]:
+    """Expected dates found: a period by its two ends (the drafted period, or started and ended),
+    a start, end or other dated fact by its value, a duration by its months; an expected date
+    without a value (the page names the event, not its date) is not counted."""
+    values: set[tuple[str | None, str | None]] = set()
+    months: set[int] = set()
+    for p in draft["projects"]:
+        d = p["dates"]
+        if "period" in d:
+            values.add((d["period"]["start"], d["period"]["end"]))
+        if "started" in d or "ended" in d:
+            values.add(((d.get("started") or {}).get("value"), (d.get("ended") or {}).get("value")))
+        for k in ("submitted", "approved", "started", "ended", "about"):
+            if k in d:
+                values.add((d[k]["value"], None))
+        if "duration" in d:
+            months.add(d["duration"]["months"])
+    hit = total = 0
+    for d in (d for p in expected.get("projects") or [] for d in p.get("dates") or []):
+        if d["kind"] == "duration":
+            total += 1
+            hit += (int(d.get("years") or 0) * 12 + int(d.get("months") or 0)) in months
+        elif "start" in d or "end" in d:
+            total += 1
+            hit += (_iso(d.get("start")), _iso(d.get("end"))) in values
+        elif d.get("value") is not None:
+            total += 1
+            hit += (_iso(d.get("value")), None) in values
+    return hit, total
+
+
+def _place_names(x: dict[str, Any]) -> set[str]:
+    from graphkit.resolve.placenames import place_key
+
+    keys = {place_key(n) for n in (x.get("name"), x.get("as_written")) if n}
+    return keys | {k[2:] for k in keys if k.startswith("l ")}
+
+
+def _score_places(draft: dict[str, Any], expected: dict[str, Any]) -> tuple[tuple[int, int], int, int]:
+    """Places by name and country: (expected found, expected), drafted places, drafted places
+    that are expected. A drafted place is its registry or table name (or its name as written for a
+    new place) and its country (alpha-3, compared with the expected alpha-2)."""
+    exp = [x for p in expected.get("projects") or [] for x in p.get("places") or []]
+    if exp and all(x.get("ref") for x in exp):
+        refs = {x["place"] for p in draft["projects"] for x in p["places"]}
+        want = {x["ref"] for x in exp}
+        return (len(want & refs), len(want)), len(refs), len(refs & want)
+    exp_keys = {(k, (x.get("country") or "").upper()) for x in exp for k in _place_names(x)}
+    drafted: dict[str, tuple[set[str], str]] = {}
+    for p in draft["projects"]:
+        for x in p["places"]:
+            m = x.get("match") or {}
+            drafted[x["place"]] = (_place_names(m), _iso2(m.get("country")))
+    right = sum(1 for names, c in drafted.values() if any((n, c) in exp_keys for n in names))
+    found_keys = {(n, c) for names, c in drafted.values() for n in names}
+    hit = sum(1 for x in exp if any((k, (x.get("country") or "").upper()) in found_keys for k in _place_names(x)))
+    return (hit, len(exp)), len(drafted), right
+
+
+@lru_cache(maxsize=1)
+def _iso3_to_iso2() -> dict[str, str]:
+    import csv
+
+    from graphkit.paths import REFERENCE_DIR
+
+    with (REFERENCE_DIR / "country-codes" / "country-codes.csv").open(encoding="utf-8") as fh:
+        return {r["ISO3166-1-Alpha-3"]: r["ISO3166-1-Alpha-2"] for r in csv.DictReader(fh)}
+
+
+def _iso2(code: str | None) -> str:
+    return _iso3_to_iso2().get(code or "", code or "")
 
 
 def _iso(v: Any) -> str | None:
@@ -141,29 +255,34 @@ def _frac(t: tuple[int, int]) -> str:
     return "-" if t[1] == 0 else f"{t[0]}/{t[1]}"
 
 
-def table(scores: list[PageScore]) -> list[str]:
+def table(scores: list[PageScore], title: str | None = None) -> list[str]:
     """The table of scores: one row per page and the overall row (sums over the pages)."""
-    head = ["page", "orgs found", "expected", "precision", "recall", "roles right", "funds", "dates", "places",
-            "budgets"]
+    head = ["page", "orgs found", "expected", "precision", "recall", "roles right", "registry ok/wrong", "funds",
+            "dates", "places", "places prec", "budgets"]
     rows = []
     total = PageScore("overall")
+    for x in scores:
+        for a in ("found", "expected", "found_right", "expected_found", "roles_right", "registry_right",
+                  "registry_wrong", "places_found", "places_right"):
+            setattr(total, a, getattr(total, a) + getattr(x, a))
+        for a in ("funds", "dates", "budgets", "places"):
+            setattr(total, a, tuple(map(sum, zip(getattr(total, a), getattr(x, a)))))
     for s in scores + [total]:
-        if s is total:
-            for x in scores:
-                for a in ("found", "expected", "found_right", "expected_found", "roles_right"):
-                    setattr(total, a, getattr(total, a) + getattr(x, a))
-                for a in ("funds", "dates", "budgets", "places"):
-                    setattr(total, a, tuple(map(sum, zip(getattr(total, a), getattr(x, a)))))
         rows.append([s.page, str(s.found), str(s.expected), _ratio(s.found_right, s.found),
                      _ratio(s.expected_found, s.expected), f"{s.roles_right}/{s.expected_found}",
-                     _frac(s.funds), _frac(s.dates), "n/a", _frac(s.budgets)])
+                     f"{s.registry_right}/{s.registry_wrong}", _frac(s.funds), _frac(s.dates), _frac(s.places),
+                     _ratio(s.places_right, s.places_found), _frac(s.budgets)])
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     fmt = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-    lines = [fmt(head), fmt(["-" * w for w in widths])]
+    lines = [title] if title else []
+    lines += [fmt(head), fmt(["-" * w for w in widths])]
     lines += [fmt(r) for r in rows[:-1]] + [fmt(["-" * w for w in widths]), fmt(rows[-1])]
-    lines.append("precision, recall: organisations by folded names; roles right: among the expected ones found; "
-                 "funds, dates, budgets: found/expected; places: n/a, not extracted yet; -: none expected")
     return lines
+
+
+LEGEND = ("precision, recall: organisations by folded names; roles right: among the expected ones found; "
+          "registry ok/wrong: registry matches of expected organisations; funds, dates, places, budgets: "
+          "found/expected; places prec: drafted places that are expected; -: none")
 
 
 def evaluate_pages(pages: Path, expected: Path, data_dir: Path | str | None = None) -> list[PageScore]:
@@ -178,4 +297,63 @@ def evaluate_pages(pages: Path, expected: Path, data_dir: Path | str | None = No
         exp = yaml.safe_load(f.read_text(encoding="utf-8"))
         page = Path(pages) / f"{exp['source']}.txt"
         out.append(score_page(draft_page(page, data_dir=data_dir), exp))
+    return out
+
+
+def seed_expected(data_dir: Path | str) -> list[tuple[Path, dict[str, Any]]]:
+    """The five seed pages (``data/sources/``) with their curated records (``data/projects/``)
+    in the expected form: organisations by registry id (names: as written, registry name, acronym,
+    aliases) with their roles, funds by scheme id (the drafted scheme may be the curated one or one
+    of its parents), dates, places by reference."""
+    from graphkit.resolve.registry import registry_entries
+
+    data_dir = Path(data_dir)
+    orgs = {o["id"]: o for o in registry_entries(data_dir, "organisations")}
+    funds = {f["id"]: f for f in registry_entries(data_dir, "funds")}
+    sources = {x["id"]: x for x in yaml.safe_load((data_dir / "sources.yaml").read_text(encoding="utf-8")) or []}
+    out = []
+    for f in sorted((data_dir / "projects").glob("*.yaml")):
+        rec = yaml.safe_load(f.read_text(encoding="utf-8"))
+        src = sources.get(rec.get("source"))
+        if not src:
+            raise DraftError(f"{f}: source {rec.get('source')!r} is not in {data_dir / 'sources.yaml'}")
+        by_org: dict[str, dict[str, Any]] = {}
+        for x in rec.get("participants") or []:
+            o = orgs.get(x["org"], {})
+            e = by_org.setdefault(x["org"], {"name": x["as_written"], "id": x["org"], "roles": [],
+                                             "aliases_in_text": [n for n in [o.get("name"), o.get("acronym"),
+                                                                             *(o.get("aliases") or [])] if n]})
+            e["roles"].append({"role": x["role"]})
+        fund_list = []
+        for x in rec.get("funding") or []:
+            ids, fid = [], x["scheme"]
+            while fid:
+                ids.append(fid)
+                fid = (funds.get(fid) or {}).get("parent")
+            fund_list.append({"name": (funds.get(x["scheme"]) or {}).get("name", x["scheme"]), "ids": ids})
+        dates = []
+        for k, v in (rec.get("dates") or {}).items():
+            if k == "period":
+                dates.append({"kind": "period", "start": str(v["start"]), "end": str(v["end"])})
+            elif k == "duration":
+                dates.append({"kind": "duration", "months": v["months"]})
+            else:
+                dates.append({"kind": k, "value": str(v["value"])})
+        places = [{"ref": x["place"]} for x in rec.get("places") or []]
+        expected = {"source": src["file"].split("/")[-1].removesuffix(".txt"), "seed": rec["id"],
+                    "projects": [{"organisations": list(by_org.values()), "funds": fund_list, "dates": dates,
+                                  "places": places, "budgets": []}]}
+        out.append((data_dir / src["file"], expected))
+    return out
+
+
+def evaluate_seeds(data_dir: Path | str) -> list[PageScore]:
+    """Draft the five seed pages and score them against their curated records (:func:`seed_expected`)."""
+    from graphkit.draft import draft_page
+
+    out = []
+    for page, exp in seed_expected(data_dir):
+        score = score_page(draft_page(page, data_dir=data_dir), exp)
+        score.page = exp["seed"]
+        out.append(score)
     return out
