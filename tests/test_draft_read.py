@@ -99,3 +99,18 @@ def test_a_page_naming_only_unknown_organisations_says_so(tmp_path):
     assert f"written {tmp_path / 'd.yaml'}" in r.output
     assert ("note: none of the 2 organisations of unknown.txt is in the registry "
             f"({ROOT / 'data' / 'organisations.yaml'}): each is proposed as a new organisation") in r.output
+
+
+def test_drafting_a_page_in_german_names_the_file_and_the_language(tmp_path):
+    from click.testing import CliRunner
+
+    from conftest import ROOT
+    from graphkit.cli import main
+
+    page = tmp_path / "de.txt"
+    page.write_text("Das Projekt wird von der Stadt Berlin und dem Verein für Migration durchgeführt, mit "
+                    "Unterstützung der Stiftung.\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["draft", str(page), "--data", str(ROOT / "data"), "--out", str(tmp_path / "d.yaml")])
+    assert r.exit_code == 1
+    assert f"draft failed: {page}: the page is in German (de); graphkit drafts pages in Italian" in r.output
+    assert not (tmp_path / "d.yaml").exists()

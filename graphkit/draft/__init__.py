@@ -32,7 +32,7 @@ from graphkit.draft.extract import (
     Mention, country_names, find_budgets, find_funds, find_names, find_project_titles, find_title, unused_cues,
 )
 from graphkit.draft.places import SCHEMA_KIND, origin_countries, read_places
-from graphkit.draft.read import DraftError, detect_language, patterns, read_page, segments
+from graphkit.draft.read import DraftError, detect_language, language_problem, patterns, read_page, segments
 from graphkit.records.reference import load_reference
 from graphkit.resolve import Resolver
 from graphkit.resolve.places import registry_analyser
@@ -218,7 +218,7 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
     if language is None:
         language = detect_language(text)
         if language is None:
-            raise DraftError(f"{page}: cannot tell the language of the page; give --language it|fr|es|en")
+            raise DraftError(f"{page}: {language_problem(text)}")
     reg = registry(data_dir)
     funds, fund_spans = find_funds(text, reg.funds, language)
     mentions = find_names(text, language, reg.gazetteer, fund_spans)

@@ -122,10 +122,11 @@ def _new_entries(draft: dict[str, Any], path: Path) -> tuple[dict[str, dict[str,
     places: dict[str, dict[str, Any]] = {}
     for i, p in enumerate(draft.get("new_places") or []):
         pid = str(p.get("id", "")) if isinstance(p, dict) else ""
-        pid = pid[len("place:"):] if pid.startswith("place:") else pid
-        if not pid.startswith(NEW):
-            raise _problem(path, f"new_places[{i}].id", "an id starting with 'new:' expected")
-        places[pid[len(NEW):]] = p
+        for prefix in ("place:", NEW):
+            pid = pid[len(prefix):] if pid.startswith(prefix) else pid
+        if not pid:
+            raise _problem(path, f"new_places[{i}].id", "missing")
+        places[pid] = p
     return orgs, places
 
 
@@ -140,6 +141,19 @@ def _used_new_ids(node: Any, found: set[str]) -> set[str]:
         found.add(node[len(NEW):])
     elif isinstance(node, str) and node.startswith("place:" + NEW):
         found.add("place:" + node[len("place:" + NEW):])
+    return found
+
+
+def _place_refs(node: Any, found: set[str]) -> set[str]:
+    """The ids of the ``place:ID`` references in a (stripped) project."""
+    if isinstance(node, dict):
+        for v in node.values():
+            _place_refs(v, found)
+    elif isinstance(node, list):
+        for v in node:
+            _place_refs(v, found)
+    elif isinstance(node, str) and node.startswith("place:"):
+        found.add(node[len("place:"):])
     return found
 
 
@@ -197,11 +211,12 @@ def accept_draft(draft_path: Path | str, *, page: Path | str | None = None,
                                f"give its {required} before accepting (or use an existing registry id "
                                f"as the participant's org)")
         new_orgs.append(entry)
-    new_places = []
-    for pid in sorted(u[len("place:"):] for u in used if u.startswith("place:")):
-        if pid not in places:
-            raise _problem(draft_path, "projects", f"place:new:{pid} is used but not proposed in new_places")
-        new_places.append({"id": pid, **{k: v for k, v in _strip(places[pid]).items() if k != "id"}})
+    referenced = _place_refs(projects, set())
+    new_places = [{"id": pid, **{k: v for k, v in _strip(places[pid]).items() if k != "id"}}
+                  for pid in sorted(places) if pid in referenced or f"{NEW}{pid}" in referenced]
+    unknown = sorted(u[len("place:"):] for u in used if u.startswith("place:") and u[len("place:"):] not in places)
+    if unknown:
+        raise _problem(draft_path, "projects", f"place:new:{unknown[0]} is used but not proposed in new_places")
 
     source_entry = {"id": sid, "file": f"sources/{sid}.txt", "title": src.get("title") or _first_line(text),
                     "language": src.get("language")}
