@@ -186,7 +186,8 @@ def test_labels_in_a_dense_clique_never_overlap(browser, store, tmp_path):
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
     keys = [x["key"] for x in labels]
     assert 10 < len(keys) < g.number_of_nodes()          # the 39 of D.I.S.Co.R.S.I. cannot all be read
-    assert keys[:2] == ["organisation:cicsene", "organisation:cop"]     # the largest first
+    # the largest first: COP and CICSENE (weighted degree 64) sit side by side, so one is labelled
+    assert keys[0] in ("organisation:cicsene", "organisation:cop")
     drawn = browser.evaluate("network.body.data.nodes.get().filter(function (n) { return n.label; }).length")
     assert drawn == len(keys)
     # zoomed in, more labels fit
@@ -210,7 +211,9 @@ def test_the_view_saves_as_png_and_svg(browser, store, tmp_path):
     assert len(root.findall(f".//{SVG}circle")) == h.number_of_nodes()
     assert len(root.findall(f".//{SVG}line")) == h.number_of_edges()
     texts = {t.text for t in root.iter(f"{SVG}text")}
-    assert "COP" in texts and "CICSENE" in texts
+    drawn = browser.evaluate("network.body.data.nodes.get().filter(function (n) { return n.label && !n.hidden; })"
+                             ".map(function (n) { return n.label; })")
+    assert "COP" in texts and texts == set(drawn)           # the labels drawn on the canvas
     # the buttons make downloads of the same images
     assert browser.evaluate("document.getElementById('gk-png').textContent + document.getElementById('gk-svg').textContent") == "PNGSVG"
     _clean(browser)

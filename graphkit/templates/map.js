@@ -714,18 +714,32 @@
     var order = DATA.nodes.filter(function (n) { return shown[n.id]; })
       .sort(function (a, b) { return (sizeNow[b.id] - sizeNow[a.id]) || (Number(a.id.slice(1)) - Number(b.id.slice(1))); });
     var hiddenOnes = DATA.nodes.filter(function (n) { return !shown[n.id]; });
+    // the nodes themselves are obstacles too: a label is not drawn across the middle of another node
+    var bodies = {};
+    function cellsOf(box) {
+      var cells = [];
+      for (var cx = Math.floor(box[0] / CELL); cx <= Math.floor(box[2] / CELL); cx++) {
+        for (var cy = Math.floor(box[1] / CELL); cy <= Math.floor(box[3] / CELL); cy++) { cells.push(cx + "," + cy); }
+      }
+      return cells;
+    }
+    var screen = {};
+    order.forEach(function (n) {
+      var p = network.canvasToDOM(network.getPosition(n.id)), r = sizeNow[n.id] * scale * 0.5;   // the core of the disc
+      screen[n.id] = p;
+      var box = [p.x - r, p.y - r, p.x + r, p.y + r];
+      cellsOf(box).forEach(function (c) { (bodies[c] = bodies[c] || []).push([box, n.id]); });
+    });
     order.forEach(function (n) {
       var want = !!n.label && font >= 4 && !(egoSet && !(n.id in egoSet));
       if (want) {
         if (textWidth[n.id] === undefined) { textWidth[n.id] = measure.measureText(n.label).width; }
-        var p = network.canvasToDOM(network.getPosition(n.id)), w = textWidth[n.id] * scale + 4, top = p.y + sizeNow[n.id] * scale;
+        var p = screen[n.id], w = textWidth[n.id] * scale + 4, top = p.y + sizeNow[n.id] * scale;
         var box = [p.x - w / 2, top, p.x + w / 2, top + font + 3];
-        var cells = [];
-        for (var cx = Math.floor(box[0] / CELL); cx <= Math.floor(box[2] / CELL); cx++) {
-          for (var cy = Math.floor(box[1] / CELL); cy <= Math.floor(box[3] / CELL); cy++) { cells.push(cx + "," + cy); }
-        }
+        var cells = cellsOf(box);
+        function over(b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; }
         var clash = cells.some(function (c) {
-          return (grid[c] || []).some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; });
+          return (grid[c] || []).some(over) || (bodies[c] || []).some(function (x) { return x[1] !== n.id && over(x[0]); });
         });
         if (clash) { want = false; } else {
           cells.forEach(function (c) { (grid[c] = grid[c] || []).push(box); });
