@@ -539,8 +539,8 @@ def brokerage_by_year(store: "GraphStore", years: Iterable[int], countries: Sequ
     if df.empty:
         return df
     last = (years[-1], READINGS[1])
-    df = df.assign(_label=[labels[o] for o in df.index]).sort_values([last, "_label"], ascending=[False, True])
-    df.index = pd.Index(df.pop("_label"), name="organisation")
+    df = df.loc[sorted(df.index, key=lambda o: (-df.at[o, last], labels[o]))]
+    df.index = pd.Index([labels[o] for o in df.index], name="organisation")
     return df
 
 

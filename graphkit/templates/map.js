@@ -354,7 +354,8 @@
   // ------------------------------------------------------------------ the network shown and its metrics
   var shown = {}, edgeShown = {}, version = 0, metricCache = {}, ego = null, egoSet = null;
   var baseColour = {}, painted = {}, sizeNow = {}, labelShown = {};
-  DATA.nodes.forEach(function (n) { shown[n.id] = true; sizeNow[n.id] = n.size; labelShown[n.id] = true; });
+  // as drawn at first: every node shown, in its type colour, size and label
+  DATA.nodes.forEach(function (n) { shown[n.id] = true; sizeNow[n.id] = n.size; labelShown[n.id] = true; painted[n.id] = n.color; });
   DATA.edges.forEach(function (e) { edgeShown[e.id] = true; });
   var SIZE_MIN = 8, SIZE_MAX = 28;
   var EDGE_COLOUR = DATA.options.edges.color;
