@@ -43,6 +43,19 @@ def _clean(browser: Chromium) -> None:
     assert [u for u in browser.requests if not u.startswith(("file:", "data:", "about:"))] == []
 
 
+def _tooltip(browser: Chromium, key: str, name: str = "CICSENE") -> str:
+    """Hover a node and read its tooltip (the tooltip element of a node stays, refilled by the filters)."""
+    node = json.dumps(browser.evaluate(f"graphkitMap.idOf({json.dumps(key)})"))
+    browser.evaluate(f"network.focus({node}, {{scale: 1.5, animation: false}})")
+    x, y = browser.evaluate(f"(function (id) {{ var p = network.canvasToDOM(network.getPosition(id)); var r = "
+                            f"document.getElementById('gk-network').getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }})({node})")
+    browser.mouse_move(x, y)
+    browser.wait_for("((document.querySelector('div.vis-tooltip') || {}).textContent || '').indexOf(" + json.dumps(name) + ") === 0", timeout=5)
+    text = browser.evaluate("document.querySelector('div.vis-tooltip').textContent")
+    browser.mouse_move(1, 1)
+    return text
+
+
 def _metric_lines(info: str) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in info.splitlines()
                 if line.split(": ", 1)[0] in ("Degree", "Weighted degree", "Betweenness", "Brokerage", "Projects", "Active"))
@@ -50,6 +63,7 @@ def _metric_lines(info: str) -> dict[str, str]:
 
 def test_fami_2017_recomputes_cicsenes_panel_and_every_size(browser, store, tmp_path):
     browser.open(write_map(organisation_network(store), tmp_path / "org.html"))
+    assert "Weighted degree: 64" in _tooltip(browser, "organisation:cicsene")
     browser.evaluate("graphkitMap.select(graphkitMap.idOf('organisation:cicsene'))")
     before = _metric_lines(browser.evaluate(INFO))
     assert (before["Degree"], before["Weighted degree"]) == ("54", "64")
@@ -73,6 +87,8 @@ def test_fami_2017_recomputes_cicsenes_panel_and_every_size(browser, store, tmp_
     assert all(sizes[n] == pytest.approx(expected[n], abs=0.051) for n in f)
     assert len(set(sizes.values())) > 1
     # the tooltip, made again on hover, says the same
+    tip = _tooltip(browser, cicsene)
+    assert "Weighted degree: 38" in tip and "IMPRA" not in tip and "Khouribga" not in tip
     browser.evaluate("graphkitMap.setFilter('fund', '')")
     assert _metric_lines(browser.evaluate(INFO))["Degree"] == str(degree(organisation_network(store, resolve_filters(
         store, year=2017)))[cicsene])

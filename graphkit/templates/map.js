@@ -20,8 +20,8 @@
     return e;
   }
 
-  function tipElement(lines) {
-    var box = el("div", null, "gk-tip");
+  function tipElement(lines, box) {
+    if (box) { box.replaceChildren(); } else { box = el("div", null, "gk-tip"); }
     lines.forEach(function (line) {
       var row = el("div");
       if (line[0]) { row.appendChild(el("b", line[0] + ": ")); }
@@ -88,7 +88,8 @@
   // tooltips are DOM elements made on first hover (thousands made up front slow large maps)
   network.on("hoverNode", function (p) {
     var item = nodes.get(p.node);
-    if (item && item.title === undefined) { nodes.update({ id: p.node, title: tipElement(tipLines(p.node)) }); }
+    // one element per node, made on its first hover and refilled when the filters change
+    if (item && item.title === undefined) { titled[p.node] = tipElement(tipLines(p.node)); nodes.update({ id: p.node, title: titled[p.node] }); }
   });
   network.on("hoverEdge", function (p) {
     var item = edges.get(p.edge);
@@ -165,7 +166,7 @@
         ok = e.via.some(function (v) { return projectOK(v[0]) && rolesOK(v[1]) && rolesOK(v[2]); });
       }
       if (ok) { linked[e.from] = true; linked[e.to] = true; shownEdges += 1; }
-      edgeUpdates.push({ id: e.id, hidden: !ok });
+      if (ok !== edgeShown[e.id]) { edgeShown[e.id] = ok; edgeUpdates.push({ id: e.id, hidden: !ok }); }
     });
     var nodeUpdates = [], shownNodes = 0;
     DATA.nodes.forEach(function (n) {
@@ -175,23 +176,27 @@
         ok = false;
       }
       if (ok) { shownNodes += 1; }
-      nodeUpdates.push({ id: n.id, hidden: !ok });
+      var u = { id: n.id };
+      if (ok !== shown[n.id]) { shown[n.id] = ok; u.hidden = !ok; }
+      nodeUpdates.push(u);
     });
-    nodes.update(nodeUpdates);
-    edges.update(edgeUpdates);
-    nodeUpdates.forEach(function (u) { shown[u.id] = !u.hidden; });
-    edgeUpdates.forEach(function (u) { edgeShown[u.id] = !u.hidden; });
-    version += 1;
     metricCache = {};
-    // tooltips show the projects and metrics of the network shown: made again on the next hover
-    nodes.update(DATA.nodes.filter(function (n) { return nodes.get(n.id).title !== undefined; })
-      .map(function (n) { return { id: n.id, title: undefined }; }));
-    resize();
+    // one update per node (vis-network redraws on each): visibility and the size in the network shown
+    var next = anyFilter() ? sizesOf(metric(DATA.sizeBy)) : {};
+    nodeUpdates = nodeUpdates.filter(function (u) {
+      var size = next[u.id] !== undefined ? next[u.id] : byId[u.id].size;
+      if (size !== sizeNow[u.id]) { sizeNow[u.id] = size; u.size = size; }
+      return u.hidden !== undefined || u.size !== undefined;
+    });
+    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
+    if (edgeUpdates.length) { edges.update(edgeUpdates); }
     recolour();
     if (ego !== null && !shown[ego.id]) { ego = null; }
     applyEgo();
     document.getElementById("gk-status").textContent =
       shownNodes + " of " + DATA.nodes.length + " nodes, " + shownEdges + " of " + DATA.edges.length + " links shown";
+    // tooltips already made say the projects and metrics of the network shown
+    Object.keys(titled).forEach(function (id) { tipElement(tipLines(id), titled[id]); });
     if (current !== null) {
       if (!shown[current]) { network.unselectAll(); showHint(); } else { showInfo(current); }
     }
@@ -352,7 +357,7 @@
   }
 
   // ------------------------------------------------------------------ the network shown and its metrics
-  var shown = {}, edgeShown = {}, version = 0, metricCache = {}, ego = null, egoSet = null;
+  var shown = {}, edgeShown = {}, titled = {}, metricCache = {}, ego = null, egoSet = null;
   var baseColour = {}, painted = {}, sizeNow = {}, labelShown = {};
   // as drawn at first: every node shown, in its type colour, size and label
   DATA.nodes.forEach(function (n) { shown[n.id] = true; sizeNow[n.id] = n.size; labelShown[n.id] = true; painted[n.id] = n.color; });
@@ -512,17 +517,6 @@
     });
     return out;
   }
-  function resize() {
-    var next = {};
-    if (anyFilter()) { next = sizesOf(metric(DATA.sizeBy)); }
-    var updates = [];
-    DATA.nodes.forEach(function (n) {
-      var s = next[n.id] !== undefined ? next[n.id] : n.size;
-      if (s !== sizeNow[n.id]) { sizeNow[n.id] = s; updates.push({ id: n.id, size: s }); }
-    });
-    if (updates.length) { nodes.update(updates); }
-  }
-
   // the tooltip and panel lines of a node, with the projects and metrics of the network shown
   function keptParts(n) {
     return (n.parts || []).filter(function (pr) { return projectOK(pr[0]) && roleOK(pr[1]); });
