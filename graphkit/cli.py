@@ -505,9 +505,15 @@ def _projection(projection: str, fund, year, start, end, roles, place, level, or
 @click.option("--group", type=click.Choice(["country", "region"]), default="country", show_default=True,
               help="What brokerage counts as separate: countries, or regions (NUTS 2 of the base, else country).")
 @click.option("--edges", "show_edges", is_flag=True, help="Print the links (with projects and roles) instead of the nodes.")
+@click.option("--per-year", is_flag=True,
+              help="org projection: recompute the metrics on the network of each year (projects active in "
+                   "it), one row per year and organisation; --year/--from/--to give the years [default: "
+                   "from the first project to the last].")
+@click.option("--as-of", is_flag=True,
+              help="With --per-year: the network as of each year (every project started by its end).")
 @format_option
 def network(projection, fund, year, start, end, roles, place, level, origins, seed, build_dir, endpoint,
-            default_graph, sources, metrics, group, show_edges, fmt) -> None:
+            default_graph, sources, metrics, group, show_edges, per_year, as_of, fmt) -> None:
     """Print a partnership network's nodes with their metrics, or its links.
 
     Metrics: degree; weighted degree (shared projects summed); betweenness (shortest paths on
@@ -517,9 +523,19 @@ def network(projection, fund, year, start, end, roles, place, level, origins, se
     Exit codes: 0 printed; 1 the graph's answers are inconsistent; 2 usage (a filter names
     nothing); 3 no build or the server cannot be reached.
 
+    With --per-year the metrics are recomputed on the network of each year (or, with --as-of, the
+    network as of each year), from one projection: the same networks as --year of each year.
+
     Example: graphkit network --fund FAMI --roles lead,partner --metric betweenness --format table
     """
     from graphkit.metrics import edge_table, node_table
+
+    if as_of and not per_year:
+        raise click.UsageError("--as-of goes with --per-year")
+    if per_year:
+        _network_per_year(projection, fund, year, start, end, roles, place, level, origins, seed, build_dir,
+                          endpoint, default_graph, sources, metrics, group, show_edges, as_of, fmt)
+        return
 
     # the node metrics need only the weights (organisation_network(detail="weights"): 100,000
     # projects in seconds instead of minutes); the links keep their projects and roles
@@ -535,6 +551,30 @@ def network(projection, fund, year, start, end, roles, place, level, origins, se
         cols = list(rows[0]) if rows else ["node", "label"]
     click.echo(f"# {g.graph.get('projection')} projection: {g.number_of_nodes()} nodes, {g.number_of_edges()} links; "
                f"{g.graph.get('filters_text')}", err=True)
+    print_rows(cols, rows, fmt)
+
+
+def _network_per_year(projection, fund, year, start, end, roles, place, level, origins, seed, build_dir, endpoint,
+                      default_graph, sources, metrics, group, show_edges, as_of, fmt) -> None:
+    """``graphkit network --per-year``: the node metrics of each year's network, one projection."""
+    from graphkit.network import metrics_by_period, parse_date, year_range
+
+    if projection != "org" or show_edges:
+        raise click.UsageError("--per-year works on the org projection's nodes (not with --edges)")
+    g = _projection(projection, fund, None, None, None, roles, place, level, origins, build_dir, endpoint,
+                    default_graph, sources)
+    span = year_range(g)
+    if year is not None:
+        years = [year]
+    elif (start or end) and span:
+        first = parse_date(start).year if start else span[0]
+        last = parse_date(end, end=True).year if end else span[-1]
+        years = list(range(first, last + 1))
+    else:
+        years = span
+    click.echo(f"… computing metrics for {len(years)} year(s)", err=True)
+    rows = metrics_by_period(g, list(metrics) or None, years, cumulative=as_of, seed=seed, group=group, digits=6)
+    cols = list(rows[0]) if rows else ["year", "node", "label"]
     print_rows(cols, rows, fmt)
 
 
@@ -559,9 +599,10 @@ def map_cmd(projection, fund, year, start, end, roles, place, level, origins, se
             default_graph, sources, size_by, out_path, title, physics, screenshot, top, backbone) -> None:
     """Write an interactive map of a network: one self-contained HTML page that works offline.
 
-    Colour by organisation type, shape by kind, size by a metric, line width by shared
-    projects, dashes by role; search, filters (type, role, fund, country, year), tooltips and
-    a side panel with projects, partners and the source evidence. Also refreshes the folder's
+    Colour by organisation type (or community, country, a metric), shape by kind, size by a
+    metric, line width by shared projects, dashes by role; search, filters (type, role, fund,
+    country, year) and a timeline that recompute sizes and metrics, an ego view, tooltips and a
+    side panel with projects, partners and the source evidence, PNG and SVG export. Also refreshes the folder's
     index.html. Exit codes: 0 written; 1 inconsistent answers; 2 usage; 3 no build, or the
     file or screenshot cannot be written.
 

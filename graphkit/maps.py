@@ -51,6 +51,8 @@ PHYSICS_MAX_NODES = 300
 LARGE_GRAPH_EDGES = 1500        # above this: straight edges, edges hidden while dragging or zooming
 NEIGHBOUR_HEADING = {"org": "Partners", "bipartite": "Linked projects and organisations",
                      "place": "Linked places", "membership": "Networks and members"}
+# tooltip lines the page fills in from the current filters (projects kept, their span, metrics)
+DYNAMIC = {"projects": "@projects", "active": "@active", "metrics": "@metrics", "evidence": "@evidence"}
 METRIC_LABELS = {"degree": "degree", "weighted-degree": "weighted degree", "betweenness": "betweenness",
                  "brokerage": "brokerage", "bridged-pairs": "country pairs bridged"}
 
@@ -117,10 +119,6 @@ def _display_label(d: dict[str, Any]) -> str:
     return _short(d.get("label", ""))
 
 
-def _fmt(v: Any) -> str:
-    return f"{v:.4f}" if isinstance(v, float) else str(v)
-
-
 def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, physics: bool = False) -> dict[str, Any]:
     """Everything the page needs, as plain JSON-able data (vis nodes and edges, facets, options)."""
     from pyvis.network import Network
@@ -130,8 +128,10 @@ def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, ph
     projection = g.graph.get("projection", "org")
     role_labels: dict[str, str] = g.graph.get("roles", {})
     pcat: dict[str, dict[str, Any]] = g.graph.get("projects", {})
-    metric = compute(g, size_by)
+    metric = compute(g, size_by, seed)
     size = style.sizes({n: float(metric.get(n, 0)) for n in g.nodes})
+    metrics = {m: (metric if m == size_by else compute(g, m, seed)) for m in dict.fromkeys(("degree", "weighted-degree", size_by))}
+    community = compute(g, "community", seed)
     pos = style.layout(g, seed)
     ids = {n: f"n{i}" for i, n in enumerate(g.nodes)}
 
@@ -168,12 +168,8 @@ def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, ph
             if d.get("based_in_label"):
                 where += f" (based in {d['based_in_label']})"
             tip.append(["Country", where])
-            parts = d.get("participations", [])
-            if parts:
-                tip.append(["Projects", "; ".join(
-                    f"{project_label(x['project'])} ({role_label(x['role'])}, "
-                    f"{_period(pcat.get(x['project'], {}).get('start'), pcat.get(x['project'], {}).get('end'))})"
-                    for x in parts)])
+            if d.get("participations"):
+                tip.append([DYNAMIC["projects"]])       # the page lists the projects the filters keep
         elif kind == "project":
             if d.get("title") and d.get("title") != d.get("label"):
                 tip.append(["Title", d["title"]])
@@ -186,20 +182,20 @@ def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, ph
             tip.append(["Kind", d.get("type_label") or "place"])
             if d.get("country_label") and d.get("type") != "country":
                 tip.append(["Country", d["country_label"]])
-            tip.append(["Projects", "; ".join(project_label(p) for p in d.get("projects", []))])
+            tip.append([DYNAMIC["projects"]])
             if d.get("relations"):
                 tip.append(["Linked as", " and ".join({"action": "place of action", "origin": "country of origin"}.get(r, r)
                                                        for r in d["relations"])])
         if kind != "project":
-            tip.append(["Active", _period(d.get("start"), d.get("end"))])
-        tip.append([METRIC_LABELS[size_by].capitalize(), _fmt(metric.get(n, 0))])
+            tip.append([DYNAMIC["active"]])            # the span of the projects the filters keep
+        tip.append([DYNAMIC["metrics"]])               # recomputed on the network shown
         evidence = [[e["quote"], ", ".join(x for x in (project_label(e["project"]) if e.get("project") else "",
                                                         role_label(e["role"]) if e.get("role") else "",
-                                                        e.get("source") or "") if x)]
+                                                        e.get("source") or "") if x),
+                     pidx.get(e.get("project"), -1), ridx.get(e.get("role"), -1)]
                     for e in d.get("evidence", []) if e.get("quote")]
         if evidence:
-            shown = "; ".join(f"“{q}” ({src})" for q, src in evidence[:3])
-            tip.append(["Evidence", shown + (f"; +{len(evidence) - 3} more" if len(evidence) > 3 else "")])
+            tip.append([DYNAMIC["evidence"]])          # the quotes of the projects and roles kept
         if kind == "project":
             parts_js = [[pidx[n], -1]] if n in pidx else []
         elif kind == "place":
@@ -209,6 +205,11 @@ def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, ph
                         if x["project"] in pidx]
         names = [d.get("label", "")] + ([d["acronym"]] if d.get("acronym") else []) + list(d.get("aliases", []))
         x, y = pos[n]
+        values = {m: metrics[m].get(n, 0) for m in metrics}
+        cats = {"type": d.get("type_label") or d.get("type") or "unknown",
+                "country": d.get("country_label") or d.get("country") or "unknown",
+                "region": d.get("region_label") or d.get("region") or "unknown",
+                "community": f"community {community.get(n, 0) + 1}", "kind": kind}
         net.add_node(
             ids[n], label=_display_label(d), shape=style.node_shape(d), color=style.node_colour(d),
             size=size.get(n, style.SIZE_MIN), x=x, y=y, borderWidth=1,
@@ -216,6 +217,7 @@ def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, ph
             typeLabel=d.get("type_label") if kind != "project" else None,
             countries=country_labels, names=sorted({s.lower() for s in names if s}),
             parts=parts_js, degree=g.degree(n), evidence=evidence, tip=tip,
+            place_group=d.get("country"), m=values, cat=cats,
         )
     edges_js = []
     for i, (u, v, d) in enumerate(g.edges(data=True)):
@@ -277,12 +279,35 @@ def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, ph
         "options": json.loads(options_json),
         "stabilize": physics_on,
         "projects": [{"key": p, "label": project_label(p), "funds": _all_funds(pcat[p].get("funds", [])),
-                      "years": _years(pcat[p].get("start"), pcat[p].get("end"))} for p in projects],
+                      "years": _years(pcat[p].get("start"), pcat[p].get("end")),
+                      "period": _period(pcat[p].get("start"), pcat[p].get("end")),
+                      "start": pcat[p].get("start"), "end": pcat[p].get("end")} for p in projects],
+        "timeline": list(range(facet_years[0], facet_years[-1] + 1)) if facet_years else [],
+        "colourBy": _colour_options(g, projection, seed),
+        "metricLabels": METRIC_LABELS,
+        "seed": seed,
         "roles": [{"slug": r, "label": role_label(r)} for r in roles_present],
         "facets": {"type": facet_types, "country": facet_countries, "fund": facet_funds, "year": facet_years},
         "neighbourHeading": NEIGHBOUR_HEADING.get(projection, "Links"),
         "sizeBy": size_by,
     }
+
+
+def _colour_options(g: nx.Graph, projection: str, seed: int) -> list[list[str]]:
+    """The page's "Colour by" menu: ``[key, label]`` for the attributes the nodes have."""
+    kinds = {d.get("kind") for _, d in g.nodes(data=True)}
+    out = [["type", "organisation type" if "organisation" in kinds else "kind of place"],
+           ["community", f"community (Louvain on the whole map, seed {seed})"]]
+    if any(d.get("country_label") or d.get("country") for _, d in g.nodes(data=True)):
+        out.append(["country", "country"])
+    if any(d.get("region_label") for _, d in g.nodes(data=True)) and projection != "place":
+        out.append(["region", "region"])
+    if len(kinds) > 1:
+        out.append(["kind", "kind"])
+    out.append(["component", "component (of the network shown)"])
+    for m in SIZE_METRICS:
+        out.append([f"metric:{m}", f"{METRIC_LABELS[m]} (of the network shown)"])
+    return out
 
 
 def _all_funds(paths: list[str]) -> list[str]:
@@ -361,11 +386,12 @@ def _legend(g: nx.Graph, data: dict[str, Any]) -> str:
             continue
         key = (d.get("type_label") or d.get("type") or "unknown", style.node_colour(d))
         types[key] = types.get(key, 0) + 1
-    rows.append("<div><b>Colour</b>: " + ("organisation type" if "organisation" in kinds else "kind of place") + "</div><table>")
+    rows.append('<div id="gk-legend-type"><div><b>Colour</b>: '
+                + ("organisation type" if "organisation" in kinds else "kind of place") + "</div><table>")
     for (label, colour), count in sorted(types.items(), key=lambda x: (-x[1], x[0][0])):
         rows.append(f'<tr><td><span class="gk-swatch" style="background:{e(colour)}"></span></td>'
                     f"<td>{e(label)}</td><td>{count}</td></tr>")
-    rows.append("</table><div><b>Shape</b>: kind</div><table>")
+    rows.append('</table></div><div id="gk-legend-colour" hidden></div><div><b>Shape</b>: kind</div><table>')
     glyph = {"organisation": "●", "project": "■", "place": "▲"}
     for k in kinds:
         rows.append(f'<tr><td><span class="gk-shape">{e(glyph.get(k, "●"))}</span></td><td>{e(k)}</td></tr>')

@@ -18,7 +18,7 @@ Three families:
   :func:`source_passage` (a quote back in its page);
 - networks over time: :func:`participation_matrix`, :func:`transitions`,
   :func:`networks_by_year`, :func:`network_sizes`, :func:`centrality_over_time`,
-  :func:`country_brokers`;
+  :func:`country_brokers`, :func:`brokerage_by_year` (per year and cumulative, side by side);
 - funds and geography: :func:`project_funding`, :func:`project_regions`,
   :func:`funds_by_region`, :func:`public_bodies`, :func:`target_countries_by_funding`.
 
@@ -506,6 +506,49 @@ def country_brokers(g: "nx.Graph", countries: Sequence[str] | None = None, *,
     df[pair_cols] = df[pair_cols].fillna(0).astype(int)
     df = df[["label", "country", "brokerage", "country_pairs", *pair_cols]]
     return df.sort_values(["brokerage", "label"], ascending=[False, True])
+
+
+READINGS = ("of the year", "as of")
+
+
+def brokerage_by_year(store: "GraphStore", years: Iterable[int], countries: Sequence[str] | None = None, *,
+                      place: str | None = None, roles: str | Sequence[str] | None = None,
+                      fund: str | None = None) -> "pd.DataFrame":
+    """Brokerage between countries (:func:`country_brokers`) read two ways, side by side.
+
+    *Of the year*: in the network of the projects active in the year alone; *as of*: in the
+    network of every project started by the end of the year (ties do not expire). The second
+    counts pairs of partners that took part in different projects, possibly years apart, joined
+    only through an organisation present in both; the first counts only partners of projects
+    running in the same year.
+
+    One row per organisation that brokers in some year either way (index: label, as
+    :func:`country_brokers`), columns ``(year, "of the year")`` and ``(year, "as of")`` for each
+    year, sorted by the last year's cumulative value. Both networks come from one projection
+    (:func:`graphkit.network.networks_by_period`), the same networks as :func:`networks_by_year`.
+    """
+    import pandas as pd
+
+    from graphkit.network import networks_by_period, organisation_network
+
+    years = [int(y) for y in years]
+    g = organisation_network(store, _filters(store, place=place, roles=roles, fund=fund))
+    readings = {READINGS[0]: networks_by_period(g, years), READINGS[1]: networks_by_period(g, years, cumulative=True)}
+    labels: dict[str, str] = {}
+    values: dict[tuple[int, str], dict[str, int]] = {}
+    for reading, graphs in readings.items():
+        for y, h in graphs.items():
+            b = country_brokers(h, countries)
+            labels.update(b["label"].to_dict())
+            values[(y, reading)] = b["brokerage"].to_dict()
+    columns = pd.MultiIndex.from_tuples([(y, r) for y in years for r in READINGS], names=["year", "network"])
+    df = pd.DataFrame({c: values[c] for c in columns}, index=sorted(labels), columns=columns).fillna(0).astype(int)
+    if df.empty:
+        return df
+    last = (years[-1], READINGS[1])
+    df = df.loc[sorted(df.index, key=lambda o: (-df.at[o, last], labels[o]))]
+    df.index = pd.Index([labels[o] for o in df.index], name="organisation")
+    return df
 
 
 # ---------------------------------------------------------------------------------------- funds and geography

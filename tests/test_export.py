@@ -35,13 +35,14 @@ def test_gexf_reads_back_as_the_projection_with_metrics_and_dates(org, tmp_path)
     cop = back.nodes["organisation:cop"]
     assert (cop["label"], cop["type"], cop["country"], cop["roles"]) == (
         "Consorzio Ong Piemontesi", "ngo-network", "ITA", "lead; promoter")
-    assert (cop["start"], cop["end"]) == ("2010-01-01", "2018-05-31")
+    # alive during its three projects, not from the first to the last
+    assert cop["spells"] == [("2010-01-01", "2010-12-31"), ("2013-09-30", "2014-06-30"), ("2017-05-15", "2018-05-31")]
     assert cop["weighted_degree"] == weighted_degree(org)["organisation:cop"]
     assert cop["betweenness"] == pytest.approx(betweenness(org)["organisation:cop"])
     assert cop["community"] == community_of(org, seed=0)["organisation:cop"]
     edge = back.edges["organisation:cop", "organisation:resacoop"]
     # IMPRA (2013-09-30..2014-06-30) and DISCORSI (2017-05-15..2018-05-31)
-    assert (edge["start"], edge["end"], edge["weight"]) == ("2013-09-30", "2018-05-31", 2)
+    assert (edge["spells"], edge["weight"]) == ([("2013-09-30", "2014-06-30"), ("2017-05-15", "2018-05-31")], 2)
 
 
 def test_gexf_is_dynamic_with_dates_and_carries_the_look(org, tmp_path):
@@ -51,7 +52,8 @@ def test_gexf_is_dynamic_with_dates_and_carries_the_look(org, tmp_path):
     assert (graph.get("mode"), graph.get("timeformat"), graph.get("defaultedgetype")) == ("dynamic", "date", "undirected")
     nodes = {n.get("id"): n for n in graph.iter(f"{GEXF}node")}
     cop = nodes["organisation:cop"]
-    assert (cop.get("start"), cop.get("end")) == ("2010-01-01", "2018-05-31")
+    assert [(s.get("start"), s.get("end")) for s in cop.iter(f"{GEXF}spell")] == [
+        ("2010-01-01", "2010-12-31"), ("2013-09-30", "2014-06-30"), ("2017-05-15", "2018-05-31")]
     colour = cop.find(f"{VIZ}color")
     assert tuple(int(colour.get(c)) for c in "rgb") == style.hex_to_rgb(style.TYPE_COLOURS["ngo-network"])
     assert cop.find(f"{VIZ}shape").get("value") == "disc"

@@ -247,6 +247,27 @@ def test_core_roles_leave_cop_and_cicsene_as_the_brokers(store):
                                          "organisation:resacoop": 15}
 
 
+def test_brokerage_per_year_is_zero_and_all_of_it_comes_from_joining_projects_years_apart(store):
+    df = studies.brokerage_by_year(store, range(2010, 2019), ["ITA", "FRA", "ESP", "MAR"], place="Piemonte")
+    assert list(df.columns[:4]) == [(2010, "of the year"), (2010, "as of"), (2011, "of the year"), (2011, "as of")]
+    # one Piedmont project at a time, each a clique: nobody brokers within a year
+    assert (df.xs("of the year", axis=1, level="network") == 0).all().all()
+    as_of = df.xs("as of", axis=1, level="network")
+    assert as_of.loc["COP"].tolist() == [0, 0, 0, 54, 54, 54, 54, 220, 220]
+    assert as_of[2018].to_dict() == {"Associazione RETE Ong": 220, "CICSENE": 220, "COP": 220, "ISCOS Piemonte": 220,
+                                     "Regione Piemonte": 148, "Associazione ANOLF Piemonte": 36, "COSIM": 36,
+                                     "RESACOOP": 36}
+    # the cumulative reading is country_brokers on networks_by_year, computed per year from SPARQL
+    graphs = studies.networks_by_year(store, [2013, 2017], place="Piemonte")
+    for y in (2013, 2017):
+        assert as_of[y][as_of[y] > 0].to_dict() == studies.country_brokers(
+            graphs[y], ["ITA", "FRA", "ESP", "MAR"]).set_index("label")["brokerage"].to_dict()
+    # with IPOCAD (Lazio) and D.I.S.Co.R.S.I. both active in 2017 but no organisation in both,
+    # the network of 2017 over all places has no broker either
+    every = studies.brokerage_by_year(store, [2017])
+    assert (every.xs("of the year", axis=1, level="network") == 0).all().all()
+
+
 # ---------------------------------------------------------------------------------------- funds and geography
 
 def test_project_funding(store):

@@ -15,6 +15,10 @@ from graphkit.network.filters import (
     DETAILS, NETWORK_QUERY_DIR, PLACE_LEVELS, PROJECTIONS, Filters, InconsistentAnswers, NetworkError,
     parse_date, resolve_filters, resolve_place, resolve_roles, resolve_scheme, role_labels,
 )
+from graphkit.network.periods import (
+    active_projects, metrics_by_period, network_in_period, networks_by_period, project_periods, spells,
+    weight_spells, year_range,
+)
 from graphkit.network.projections import (
     bipartite_network, membership_network, organisation_network, organisation_weights, place_network, project,
 )
@@ -22,4 +26,5 @@ from graphkit.network.projections import (
 __all__ = ["Filters", "NetworkError", "InconsistentAnswers", "PROJECTIONS", "PLACE_LEVELS", "DETAILS",
            "NETWORK_QUERY_DIR", "organisation_network", "organisation_weights", "bipartite_network",
            "place_network", "membership_network", "project", "resolve_filters", "resolve_scheme",
-           "resolve_place", "resolve_roles", "role_labels", "parse_date"]
+           "resolve_place", "resolve_roles", "role_labels", "parse_date", "network_in_period", "networks_by_period",
+           "metrics_by_period", "project_periods", "active_projects", "spells", "weight_spells", "year_range"]

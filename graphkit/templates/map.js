@@ -1,4 +1,10 @@
-/* graphkit map: draws the network with vis-network and wires the search, filters and panel.
+/* graphkit map: draws the network with vis-network and wires the search, filters, timeline,
+ * colouring, ego view, label culling, image export and the side panel.
+ *
+ * Filters (and the timeline, which is the year filter played) recompute what depends on the
+ * network shown: node sizes, the metrics in the tooltips and side panel, the projects listed,
+ * the components. Communities are those of the whole map (seeded Louvain, computed in Python),
+ * so their colours stay put while the network changes.
  *
  * Every string of the data reaches the page through textContent or a DOM property, never as
  * HTML: the data is JSON in a <script type="application/json"> element (with <, >, & escaped)
@@ -14,8 +20,8 @@
     return e;
   }
 
-  function tipElement(lines) {
-    var box = el("div", null, "gk-tip");
+  function tipElement(lines, box) {
+    if (box) { box.replaceChildren(); } else { box = el("div", null, "gk-tip"); }
     lines.forEach(function (line) {
       var row = el("div");
       if (line[0]) { row.appendChild(el("b", line[0] + ": ")); }
@@ -82,7 +88,8 @@
   // tooltips are DOM elements made on first hover (thousands made up front slow large maps)
   network.on("hoverNode", function (p) {
     var item = nodes.get(p.node);
-    if (item && item.title === undefined) { nodes.update({ id: p.node, title: tipElement(byId[p.node].tip) }); }
+    // one element per node, made on its first hover and refilled when the filters change
+    if (item && item.title === undefined) { titled[p.node] = tipElement(tipLines(p.node)); nodes.update({ id: p.node, title: titled[p.node] }); }
   });
   network.on("hoverEdge", function (p) {
     var item = edges.get(p.edge);
@@ -93,7 +100,7 @@
   }
 
   // ------------------------------------------------------------------ filters
-  var state = { type: "", country: "", fund: "", year: "", roles: {} };
+  var state = { type: "", country: "", fund: "", year: "", mode: "active", roles: {} };
   var current = null;       // the node shown in the side panel
   DATA.roles.forEach(function (r, i) { state.roles[i] = true; });
 
@@ -127,7 +134,10 @@
   function projectOK(p) {
     var pr = DATA.projects[p];
     if (state.fund && pr.funds.indexOf(state.fund) < 0) { return false; }
-    if (state.year && pr.years.indexOf(Number(state.year)) < 0) { return false; }
+    if (state.year) {
+      if (state.mode === "asof") { if (!pr.years.length || pr.years[0] > Number(state.year)) { return false; } }
+      else if (pr.years.indexOf(Number(state.year)) < 0) { return false; }
+    }
     return true;
   }
   function roleOK(r) { return r < 0 || state.roles[r]; }
@@ -156,7 +166,7 @@
         ok = e.via.some(function (v) { return projectOK(v[0]) && rolesOK(v[1]) && rolesOK(v[2]); });
       }
       if (ok) { linked[e.from] = true; linked[e.to] = true; shownEdges += 1; }
-      edgeUpdates.push({ id: e.id, hidden: !ok });
+      if (ok !== edgeShown[e.id]) { edgeShown[e.id] = ok; edgeUpdates.push({ id: e.id, hidden: !ok }); }
     });
     var nodeUpdates = [], shownNodes = 0;
     DATA.nodes.forEach(function (n) {
@@ -166,15 +176,31 @@
         ok = false;
       }
       if (ok) { shownNodes += 1; }
-      nodeUpdates.push({ id: n.id, hidden: !ok });
+      var u = { id: n.id };
+      if (ok !== shown[n.id]) { shown[n.id] = ok; u.hidden = !ok; }
+      nodeUpdates.push(u);
     });
-    nodes.update(nodeUpdates);
-    edges.update(edgeUpdates);
-    if (current !== null) {
-      if (nodes.get(current).hidden) { network.unselectAll(); showHint(); } else { showInfo(current); }
-    }
+    metricCache = {};
+    // one update per node (vis-network redraws on each): visibility and the size in the network shown
+    var next = anyFilter() ? sizesOf(metric(DATA.sizeBy)) : {};
+    nodeUpdates = nodeUpdates.filter(function (u) {
+      var size = next[u.id] !== undefined ? next[u.id] : byId[u.id].size;
+      if (size !== sizeNow[u.id]) { sizeNow[u.id] = size; u.size = size; }
+      return u.hidden !== undefined || u.size !== undefined;
+    });
+    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
+    if (edgeUpdates.length) { edges.update(edgeUpdates); }
+    recolour();
+    if (ego !== null && !shown[ego.id]) { ego = null; }
+    applyEgo();
     document.getElementById("gk-status").textContent =
       shownNodes + " of " + DATA.nodes.length + " nodes, " + shownEdges + " of " + DATA.edges.length + " links shown";
+    // tooltips already made say the projects and metrics of the network shown
+    Object.keys(titled).forEach(function (id) { tipElement(tipLines(id), titled[id]); });
+    if (current !== null) {
+      if (!shown[current]) { network.unselectAll(); showHint(); } else { showInfo(current); }
+    }
+    scheduleLabels();
     return { nodes: shownNodes, edges: shownEdges };
   }
 
@@ -189,7 +215,13 @@
       state.roles[Number(box.dataset.role)] = true;
     });
     document.getElementById("gk-search").value = "";
+    stopPlay();
+    timeSlider.value = "0";
+    timeMode.value = "active";
+    state.mode = "active";
+    ego = null;
     applyFilters();
+    syncTimeline();
     network.unselectAll();
     showHint();
     network.fit({ animation: false });
@@ -219,13 +251,26 @@
     current = id;
     info.replaceChildren();
     info.appendChild(el("h2", n.name));
-    n.tip.slice(1).forEach(function (line) {
+    tipLines(id, true).slice(1).forEach(function (line) {
       var row = el("div", null, "gk-row");
       row.appendChild(el("span", line[0] + ": ", "gk-key"));
       row.appendChild(document.createTextNode(line[1]));
       info.appendChild(row);
     });
-    var links = network.getConnectedEdges(id).filter(function (eid) { var x = edges.get(eid); return x && !x.hidden; })
+    var box = el("div", null, "gk-ego");
+    var egoButton = el("button", ego && ego.id === id ? "Leave the ego view" : "Ego view");
+    egoButton.type = "button";
+    egoButton.id = "gk-ego";
+    egoButton.addEventListener("click", function () { if (ego && ego.id === id) { setEgo(null); } else { setEgo(id, egoRadius()); } });
+    var radius = document.createElement("select");
+    radius.id = "gk-ego-radius";
+    [["2", "partners and their partners"], ["1", "partners only"]].forEach(function (o) { radius.appendChild(new Option(o[1], o[0])); });
+    radius.value = String(ego && ego.id === id ? ego.radius : 2);
+    radius.addEventListener("change", function () { if (ego && ego.id === id) { setEgo(id, egoRadius()); } });
+    box.appendChild(egoButton);
+    box.appendChild(radius);
+    info.appendChild(box);
+    var links = network.getConnectedEdges(id).filter(function (eid) { return edgeShown[eid]; })
       .map(function (eid) { return edgeById[eid]; });
     info.appendChild(el("h3", DATA.neighbourHeading + " (" + links.length + ")"));
     var list = el("ul");
@@ -244,10 +289,11 @@
         list.appendChild(li);
       });
     info.appendChild(list);
-    if (n.evidence && n.evidence.length) {
+    var kept = keptEvidence(n);
+    if (kept.length) {
       info.appendChild(el("h3", "Evidence from the sources"));
       var ev = el("ul");
-      n.evidence.forEach(function (q) {
+      kept.forEach(function (q) {
         var li = el("li");
         li.appendChild(el("q", q[0]));
         if (q[1]) { li.appendChild(document.createTextNode(" – " + q[1])); }
@@ -275,7 +321,7 @@
     if (!q) { return null; }
     var exact = [], partial = [];
     DATA.nodes.forEach(function (n) {
-      if (nodes.get(n.id).hidden) { return; }
+      if (!shown[n.id]) { return; }
       if (n.names.indexOf(q) >= 0) { exact.push(n.id); }
       else if (n.names.some(function (s) { return s.indexOf(q) >= 0; })) { partial.push(n.id); }
     });
@@ -295,6 +341,7 @@
   searchBox.addEventListener("change", function () { search(searchBox.value); });
 
   function setFilter(facet, value) {
+    if (facet === "year") { return setYear(value); }
     var sel = document.querySelector("select[data-facet=" + facet + "]");
     sel.value = value === null || value === undefined ? "" : String(value);
     state[facet] = sel.value;
@@ -309,11 +356,547 @@
     return applyFilters();
   }
 
+  // ------------------------------------------------------------------ the network shown and its metrics
+  var shown = {}, edgeShown = {}, titled = {}, metricCache = {}, ego = null, egoSet = null;
+  var baseColour = {}, painted = {}, sizeNow = {}, labelShown = {};
+  // as drawn at first: every node shown, in its type colour, size and label
+  DATA.nodes.forEach(function (n) { shown[n.id] = true; sizeNow[n.id] = n.size; labelShown[n.id] = true; painted[n.id] = n.color; });
+  DATA.edges.forEach(function (e) { edgeShown[e.id] = true; });
+  var SIZE_MIN = 8, SIZE_MAX = 28;
+  var EDGE_COLOUR = DATA.options.edges.color;
+  var DIM_NODE = { background: "#eeeeee", border: "#dddddd" }, DIM_EDGE = { color: "#eeeeee", opacity: 0.6 };
+
+  function anyFilter() { return !!(state.type || state.country || projectFilterActive()); }
+  // a link's weight in the network shown: its shared (linking) projects that the filters keep
+  function edgeWeight(e) {
+    if ((DATA.projection === "org" || DATA.projection === "place") && projectFilterActive()) { return visibleVia(e).length; }
+    return e.weight;
+  }
+  function adjacency(directed) {
+    var key = directed ? "out" : "adj";
+    if (metricCache[key]) { return metricCache[key]; }
+    var adj = {};
+    DATA.nodes.forEach(function (n) { if (shown[n.id]) { adj[n.id] = []; } });
+    DATA.edges.forEach(function (e) {
+      if (!edgeShown[e.id] || e.from === e.to) { return; }
+      var w = edgeWeight(e);
+      adj[e.from].push([e.to, w]);
+      if (!directed) { adj[e.to].push([e.from, w]); }
+    });
+    metricCache[key] = adj;
+    return adj;
+  }
+
+  // Brandes' betweenness with path lengths 1 / weight, normalised by (n-1)(n-2) as networkx does
+  function betweenness() {
+    var adj = adjacency(DATA.directed), ids = Object.keys(adj), n = ids.length, cb = {}, counter = 0;
+    ids.forEach(function (v) { cb[v] = 0; });
+    function less(a, b) { return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]); }
+    ids.forEach(function (s) {
+      var S = [], P = {}, sigma = {}, D = {}, seen = {}, heap = [];
+      function push(x) {
+        heap.push(x);
+        for (var i = heap.length - 1; i > 0;) {
+          var p = (i - 1) >> 1;
+          if (!less(heap[i], heap[p])) { break; }
+          var t = heap[i]; heap[i] = heap[p]; heap[p] = t; i = p;
+        }
+      }
+      function pop() {
+        var top = heap[0], last = heap.pop();
+        if (heap.length) {
+          heap[0] = last;
+          for (var i = 0; ;) {
+            var l = 2 * i + 1, r = l + 1, m = i;
+            if (l < heap.length && less(heap[l], heap[m])) { m = l; }
+            if (r < heap.length && less(heap[r], heap[m])) { m = r; }
+            if (m === i) { break; }
+            var t = heap[i]; heap[i] = heap[m]; heap[m] = t; i = m;
+          }
+        }
+        return top;
+      }
+      sigma[s] = 1; seen[s] = 0; P[s] = [];
+      push([0, counter++, s, s]);
+      while (heap.length) {
+        var item = pop(), dist = item[0], pred = item[2], v = item[3];
+        if (v in D) { continue; }
+        if (v !== s) { sigma[v] += sigma[pred]; }
+        S.push(v);
+        D[v] = dist;
+        adj[v].forEach(function (x) {
+          var w = x[0], vw = dist + (x[1] > 0 ? 1 / x[1] : 1);
+          if (!(w in D) && (!(w in seen) || vw < seen[w])) {
+            seen[w] = vw; push([vw, counter++, v, w]); sigma[w] = 0; P[w] = [v];
+          } else if (vw === seen[w]) {
+            sigma[w] += sigma[v]; P[w].push(v);
+          }
+        });
+      }
+      var delta = {};
+      S.forEach(function (v) { delta[v] = 0; });
+      while (S.length) {
+        var w = S.pop(), coeff = (1 + delta[w]) / sigma[w];
+        P[w].forEach(function (v) { delta[v] += sigma[v] * coeff; });
+        if (w !== s) { cb[w] += delta[w]; }
+      }
+    });
+    var scale = n > 2 ? 1 / ((n - 1) * (n - 2)) : 1;
+    ids.forEach(function (v) { cb[v] *= scale; });
+    return cb;
+  }
+  // pairs of partners from different countries not linked to each other (graphkit.metrics.brokers)
+  function brokerage(bridged) {
+    var adj = adjacency(false), out = {}, linked = {};
+    Object.keys(adj).forEach(function (v) { var s = {}; adj[v].forEach(function (x) { s[x[0]] = true; }); linked[v] = s; });
+    Object.keys(adj).forEach(function (v) {
+      var nb = Object.keys(linked[v]).filter(function (u) { return u !== v; }), count = 0, pairs = {};
+      for (var i = 0; i < nb.length; i++) {
+        for (var j = i + 1; j < nb.length; j++) {
+          var u = nb[i], w = nb[j], gu = byId[u].place_group, gw = byId[w].place_group;
+          if (linked[u][w] || !gu || !gw || gu === gw) { continue; }
+          count += 1;
+          pairs[gu < gw ? gu + "|" + gw : gw + "|" + gu] = true;
+        }
+      }
+      out[v] = bridged ? Object.keys(pairs).length : count;
+    });
+    return out;
+  }
+  function componentsShown() {
+    var adj = adjacency(false), seen = {}, comps = [];
+    DATA.nodes.forEach(function (n) {
+      if (!(n.id in adj) || seen[n.id]) { return; }
+      var comp = [n.id], queue = [n.id];
+      seen[n.id] = true;
+      while (queue.length) {
+        adj[queue.shift()].forEach(function (x) { if (!seen[x[0]]) { seen[x[0]] = true; comp.push(x[0]); queue.push(x[0]); } });
+      }
+      comps.push(comp);
+    });
+    comps.sort(function (a, b) { return b.length - a.length; });
+    var out = {};
+    comps.forEach(function (c, i) { c.forEach(function (id) { out[id] = i; }); });
+    return out;
+  }
+  // {node id: value} on the network shown; with no filter, the values computed in Python
+  function metric(name) {
+    if (metricCache["m:" + name]) { return metricCache["m:" + name]; }
+    var out = {}, adj;
+    if (!anyFilter() && DATA.nodes.length && DATA.nodes[0].m[name] !== undefined) {
+      DATA.nodes.forEach(function (n) { out[n.id] = n.m[name]; });
+    } else if (name === "degree") {
+      adj = adjacency(false);
+      Object.keys(adj).forEach(function (v) { out[v] = adj[v].length; });
+    } else if (name === "weighted-degree") {
+      adj = adjacency(false);
+      Object.keys(adj).forEach(function (v) { out[v] = adj[v].reduce(function (t, x) { return t + x[1]; }, 0); });
+    } else if (name === "betweenness") {
+      out = betweenness();
+    } else if (name === "brokerage" || name === "bridged-pairs") {
+      out = brokerage(name === "bridged-pairs");
+    } else {
+      throw new Error("unknown metric " + name);
+    }
+    metricCache["m:" + name] = out;
+    return out;
+  }
+  function fmt(name, v) {
+    if (v === undefined || v === null) { return "\u2013"; }
+    return name === "betweenness" ? Number(v).toFixed(4) : String(v);
+  }
+  // node sizes from the size metric, as graphkit.style.sizes: area grows with the value
+  function sizesOf(values) {
+    var ids = Object.keys(values), out = {};
+    if (!ids.length) { return out; }
+    var lo = Infinity, hi = -Infinity;
+    ids.forEach(function (id) { lo = Math.min(lo, values[id]); hi = Math.max(hi, values[id]); });
+    ids.forEach(function (id) {
+      out[id] = hi === lo ? Math.round((SIZE_MIN + SIZE_MAX) / 3 * 10) / 10
+        : Math.round((SIZE_MIN + (SIZE_MAX - SIZE_MIN) * Math.sqrt(values[id] - lo) / Math.sqrt(hi - lo)) * 10) / 10;
+    });
+    return out;
+  }
+  // the tooltip and panel lines of a node, with the projects and metrics of the network shown
+  function keptParts(n) {
+    return (n.parts || []).filter(function (pr) { return projectOK(pr[0]) && roleOK(pr[1]); });
+  }
+  function keptEvidence(n) {
+    return (n.evidence || []).filter(function (q) { return (q[2] < 0 || projectOK(q[2])) && roleOK(q[3]); });
+  }
+  function period(start, end) { return (!start && !end) ? "unknown" : (start || "?") + " \u2013 " + (end || "?"); }
+  function tipLines(id, panel) {
+    var n = byId[id], out = [];
+    n.tip.forEach(function (line) {
+      var parts;
+      if (line[0] === "@projects") {
+        parts = keptParts(n);
+        var text = n.kind === "organisation"
+          ? parts.map(function (pr) {
+            var p = DATA.projects[pr[0]];
+            return p.label + " (" + (pr[1] >= 0 ? DATA.roles[pr[1]].label : "") + ", " + p.period + ")";
+          }).join("; ")
+          : parts.map(function (pr) { return DATA.projects[pr[0]].label; }).join("; ");
+        out.push(["Projects", text || "none under the current filters"]);
+      } else if (line[0] === "@active") {
+        parts = keptParts(n);
+        var starts = parts.map(function (pr) { return DATA.projects[pr[0]].start; }).filter(Boolean).sort();
+        var ends = parts.map(function (pr) { return DATA.projects[pr[0]].end; }).filter(Boolean).sort();
+        out.push(["Active", period(starts[0], ends[ends.length - 1])]);
+      } else if (line[0] === "@evidence") {
+        var ev = keptEvidence(n);
+        if (ev.length) {
+          out.push(["Evidence", ev.slice(0, 3).map(function (q) { return "\u201c" + q[0] + "\u201d (" + q[1] + ")"; }).join("; ")
+            + (ev.length > 3 ? "; +" + (ev.length - 3) + " more" : "")]);
+        }
+      } else if (line[0] === "@metrics") {
+        metricNames().forEach(function (m) {
+          out.push([DATA.metricLabels[m].charAt(0).toUpperCase() + DATA.metricLabels[m].slice(1), fmt(m, metric(m)[id])]);
+        });
+        if (panel) {
+          out.push(["Community", n.cat.community + " of the whole map"]);
+          out.push(["Measured on", anyFilter() ? "the network shown (" + document.getElementById("gk-status").textContent + ")"
+            : "the whole map"]);
+        }
+      } else {
+        out.push(line);
+      }
+    });
+    return out;
+  }
+  function metricNames() {
+    var names = ["degree"];
+    if (DATA.projection === "org" || DATA.projection === "place") { names.push("weighted-degree"); }
+    if (names.indexOf(DATA.sizeBy) < 0) { names.push(DATA.sizeBy); }
+    return names;
+  }
+
+  // ------------------------------------------------------------------ colour
+  var PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+                 "#7f7f7f", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#9edae5",
+                 "#dbdb8d", "#393b79"];
+  var OTHER = "#d0d0d0";
+  var colourSel = document.getElementById("gk-colour");
+  DATA.colourBy.forEach(function (o) { colourSel.appendChild(new Option(o[1], o[0])); });
+  colourSel.addEventListener("change", function () { recolour(); });
+  function mix(a, b, t) {
+    var pa = [1, 3, 5].map(function (i) { return parseInt(a.substr(i, 2), 16); });
+    var pb = [1, 3, 5].map(function (i) { return parseInt(b.substr(i, 2), 16); });
+    return "#" + pa.map(function (x, i) { return ("0" + Math.round(x + (pb[i] - x) * t).toString(16)).slice(-2); }).join("");
+  }
+  var legendColour = document.getElementById("gk-legend-colour"), legendType = document.getElementById("gk-legend-type");
+  function recolour() {
+    var key = colourSel.value || "type", rows = [];
+    baseColour = {};
+    if (key === "type") {
+      DATA.nodes.forEach(function (n) { baseColour[n.id] = n.color; });
+    } else if (key.indexOf("metric:") === 0) {
+      var name = key.slice(7), values = metric(name), ids = Object.keys(values);
+      var lo = Math.min.apply(null, ids.map(function (id) { return values[id]; }).concat([Infinity]));
+      var hi = Math.max.apply(null, ids.map(function (id) { return values[id]; }).concat([-Infinity]));
+      DATA.nodes.forEach(function (n) {
+        var v = values[n.id];
+        baseColour[n.id] = v === undefined ? OTHER : mix("#deebf7", "#08306b", hi > lo ? Math.sqrt((v - lo) / (hi - lo)) : 0.5);
+      });
+      if (ids.length) {
+        rows.push(["#deebf7", fmt(name, lo) + " (lowest)", ""]);
+        rows.push(["#08306b", fmt(name, hi) + " (highest)", ""]);
+      }
+    } else {
+      // colours are given over the whole map (communities by number, largest first; other values
+      // by how many nodes have them), so that a value keeps its colour while filters and the
+      // timeline change what is shown; components are those of the network shown
+      var comp = key === "component" ? componentsShown() : null, value = {}, count = {}, total = {};
+      DATA.nodes.forEach(function (n) {
+        var v = comp ? (n.id in comp ? "component " + (comp[n.id] + 1) : "") : n.cat[key];
+        value[n.id] = v;
+        if (v) { total[v] = (total[v] || 0) + 1; }
+        if (shown[n.id] && v) { count[v] = (count[v] || 0) + 1; }
+      });
+      var basis = comp ? count : total;
+      var order = Object.keys(basis).sort(function (a, b) {
+        return (key === "community" || comp ? 0 : basis[b] - basis[a]) || a.localeCompare(b, undefined, { numeric: true });
+      });
+      var colour = {};
+      order.forEach(function (v, i) { colour[v] = i < PALETTE.length ? PALETTE[i] : OTHER; });
+      DATA.nodes.forEach(function (n) { baseColour[n.id] = colour[value[n.id]] || OTHER; });
+      var present = order.filter(function (v) { return count[v]; });
+      present.filter(function (v) { return colour[v] !== OTHER; }).forEach(function (v) { rows.push([colour[v], v, count[v]]); });
+      var rest = present.filter(function (v) { return colour[v] === OTHER; });
+      if (rest.length) {
+        rows.push([OTHER, rest.length + " more", rest.reduce(function (t, v) { return t + count[v]; }, 0)]);
+      }
+    }
+    if (legendType) { legendType.hidden = key !== "type"; }
+    if (legendColour) {
+      legendColour.hidden = key === "type";
+      legendColour.replaceChildren();
+      if (key !== "type") {
+        var head = el("div");
+        head.appendChild(el("b", "Colour"));
+        head.appendChild(document.createTextNode(": " + colourSel.options[colourSel.selectedIndex].text));
+        legendColour.appendChild(head);
+        var table = el("table");
+        rows.forEach(function (r) {
+          var tr = el("tr"), sw = el("span", null, "gk-swatch"), td = el("td");
+          sw.style.background = r[0];
+          td.appendChild(sw);
+          tr.appendChild(td);
+          tr.appendChild(el("td", r[1]));
+          tr.appendChild(el("td", r[2]));
+          table.appendChild(tr);
+        });
+        legendColour.appendChild(table);
+      }
+    }
+    paint();
+  }
+
+  // ------------------------------------------------------------------ ego view
+  function egoRadius() { var r = document.getElementById("gk-ego-radius"); return r ? Number(r.value) : 2; }
+  function setEgo(id, radius) {
+    ego = (id === null || id === undefined || !shown[id]) ? null : { id: id, radius: radius || 2 };
+    applyEgo();
+    if (ego) { network.fit({ nodes: Object.keys(egoSet), animation: false }); }
+    if (current !== null) { showInfo(current); }
+    scheduleLabels();
+    return ego ? Object.keys(egoSet).length : 0;
+  }
+  function applyEgo() {
+    egoSet = null;
+    if (ego) {
+      var adj = adjacency(false), frontier = [ego.id];
+      egoSet = {};
+      egoSet[ego.id] = 0;
+      for (var d = 1; d <= ego.radius; d++) {
+        var next = [];
+        frontier.forEach(function (v) {
+          adj[v].forEach(function (x) { if (!(x[0] in egoSet)) { egoSet[x[0]] = d; next.push(x[0]); } });
+        });
+        frontier = next;
+      }
+    }
+    paint();
+  }
+  var edgesDimmed = false;
+  function paint() {
+    var updates = [];
+    DATA.nodes.forEach(function (n) {
+      var dim = egoSet && !(n.id in egoSet), c = dim ? DIM_NODE.background : baseColour[n.id];
+      if (painted[n.id] !== c) {
+        painted[n.id] = c;
+        updates.push({ id: n.id, color: dim ? DIM_NODE : c, font: { color: dim ? "#c8c8c8" : "#343434" } });
+      }
+    });
+    if (updates.length) { nodes.update(updates); }
+    if (egoSet || edgesDimmed) {
+      edges.update(DATA.edges.map(function (e) {
+        var dim = egoSet && !(e.from in egoSet && e.to in egoSet);
+        return { id: e.id, color: dim ? DIM_EDGE : EDGE_COLOUR };
+      }));
+      edgesDimmed = !!egoSet;
+    }
+  }
+
+  // ------------------------------------------------------------------ labels: the largest first, none on top of another
+  var measure = document.createElement("canvas").getContext("2d");
+  measure.font = "13px system-ui, sans-serif";
+  var textWidth = {}, labelTimer = null, labelBoxes = [];
+  function scheduleLabels() { clearTimeout(labelTimer); labelTimer = setTimeout(cullLabels, 50); }
+  function cullLabels() {
+    var scale = network.getScale(), font = 13 * scale, grid = {}, CELL = 80, updates = [];
+    labelBoxes = [];
+    var order = DATA.nodes.filter(function (n) { return shown[n.id]; })
+      .sort(function (a, b) { return (sizeNow[b.id] - sizeNow[a.id]) || (Number(a.id.slice(1)) - Number(b.id.slice(1))); });
+    var hiddenOnes = DATA.nodes.filter(function (n) { return !shown[n.id]; });
+    // the nodes themselves are obstacles too: a label is not drawn across the middle of another node
+    var bodies = {};
+    function cellsOf(box) {
+      var cells = [];
+      for (var cx = Math.floor(box[0] / CELL); cx <= Math.floor(box[2] / CELL); cx++) {
+        for (var cy = Math.floor(box[1] / CELL); cy <= Math.floor(box[3] / CELL); cy++) { cells.push(cx + "," + cy); }
+      }
+      return cells;
+    }
+    var screen = {};
+    order.forEach(function (n) {
+      var p = network.canvasToDOM(network.getPosition(n.id)), r = sizeNow[n.id] * scale * 0.5;   // the core of the disc
+      screen[n.id] = p;
+      var box = [p.x - r, p.y - r, p.x + r, p.y + r];
+      cellsOf(box).forEach(function (c) { (bodies[c] = bodies[c] || []).push([box, n.id]); });
+    });
+    order.forEach(function (n) {
+      var want = !!n.label && font >= 4 && !(egoSet && !(n.id in egoSet));
+      if (want) {
+        if (textWidth[n.id] === undefined) { textWidth[n.id] = measure.measureText(n.label).width; }
+        var p = screen[n.id], w = textWidth[n.id] * scale + 4, top = p.y + sizeNow[n.id] * scale;
+        var box = [p.x - w / 2, top, p.x + w / 2, top + font + 3];
+        var cells = cellsOf(box);
+        function over(b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; }
+        var clash = cells.some(function (c) {
+          return (grid[c] || []).some(over) || (bodies[c] || []).some(function (x) { return x[1] !== n.id && over(x[0]); });
+        });
+        if (clash) { want = false; } else {
+          cells.forEach(function (c) { (grid[c] = grid[c] || []).push(box); });
+          labelBoxes.push({ id: n.id, box: box });
+        }
+      }
+      if (want !== labelShown[n.id]) { labelShown[n.id] = want; updates.push({ id: n.id, label: want ? n.label : "" }); }
+    });
+    hiddenOnes.forEach(function (n) { if (labelShown[n.id]) { labelShown[n.id] = false; updates.push({ id: n.id, label: "" }); } });
+    if (updates.length) { nodes.update(updates); }
+  }
+  ["zoom", "dragEnd", "resize", "animationFinished", "stabilized"].forEach(function (ev) { network.on(ev, scheduleLabels); });
+
+  // ------------------------------------------------------------------ timeline
+  var TL = DATA.timeline, timeSlider = document.getElementById("gk-time"), timeMode = document.getElementById("gk-time-mode");
+  var timeLabel = document.getElementById("gk-time-label"), playButton = document.getElementById("gk-play"), playTimer = null;
+  var yearSelect = document.getElementById("gk-year");
+  if (!TL.length) { document.getElementById("gk-timeline").hidden = true; }
+  timeSlider.max = String(TL.length);
+  function syncTimeline() {
+    var y = state.year ? Number(state.year) : null;
+    timeSlider.value = String(y === null ? 0 : TL.indexOf(y) + 1);
+    timeLabel.textContent = y === null ? "all years" : (state.mode === "asof" ? "as of " + y : "active in " + y);
+    yearSelect.value = y !== null && state.mode === "active" ? String(y) : "";
+  }
+  function setYear(value) {
+    state.year = value === null || value === undefined || value === "" ? "" : String(value);
+    var result = applyFilters();
+    syncTimeline();
+    return result;
+  }
+  function setMode(mode) {
+    state.mode = mode === "asof" ? "asof" : "active";
+    timeMode.value = state.mode;
+    var result = applyFilters();
+    syncTimeline();
+    return result;
+  }
+  timeSlider.addEventListener("input", function () {
+    stopPlay();
+    var i = Number(timeSlider.value);
+    setYear(i > 0 ? TL[i - 1] : "");
+  });
+  timeMode.addEventListener("change", function () { setMode(timeMode.value); });
+  yearSelect.addEventListener("change", function () { if (state.mode !== "active") { setMode("active"); } syncTimeline(); });
+  function stopPlay() {
+    if (playTimer !== null) { clearInterval(playTimer); playTimer = null; }
+    playButton.textContent = "\u25b6 Play";
+  }
+  // one step of the timeline: the next year; false at the last
+  function step() {
+    var i = Number(timeSlider.value);
+    if (i >= TL.length) { return false; }
+    setYear(TL[i]);
+    return true;
+  }
+  function play(ms) {
+    stopPlay();
+    var i = Number(timeSlider.value);
+    if (i === 0 || i >= TL.length) { setYear(TL[0]); }
+    playButton.textContent = "\u275a\u275a Pause";
+    playTimer = setInterval(function () { if (!step() || Number(timeSlider.value) >= TL.length) { stopPlay(); } }, ms || 1200);
+  }
+  playButton.addEventListener("click", function () { if (playTimer !== null) { stopPlay(); } else { play(); } });
+
+  // ------------------------------------------------------------------ images
+  function fileName(ext) {
+    var base = (document.title || "graphkit-map").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    return (base || "graphkit-map") + "." + ext;
+  }
+  function png() {
+    var src = container.querySelector("canvas"), c = document.createElement("canvas");
+    c.width = src.width;
+    c.height = src.height;
+    var ctx = c.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, c.width, c.height);
+    ctx.drawImage(src, 0, 0);
+    return c.toDataURL("image/png");
+  }
+  // the network shown as SVG, built node by node (vis-network draws on a canvas only)
+  function svg() {
+    var NS = "http://www.w3.org/2000/svg", ids = DATA.nodes.filter(function (n) { return shown[n.id]; }).map(function (n) { return n.id; });
+    var pos = network.getPositions(ids), x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    ids.forEach(function (id) {
+      var p = pos[id], s = sizeNow[id];
+      x0 = Math.min(x0, p.x - s - 60); x1 = Math.max(x1, p.x + s + 60); y0 = Math.min(y0, p.y - s - 10); y1 = Math.max(y1, p.y + s + 30);
+    });
+    if (!ids.length) { x0 = y0 = 0; x1 = y1 = 100; }
+    function make(tag, attrs, text) {
+      var e = document.createElementNS(NS, tag);
+      Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+      if (text !== undefined) { e.textContent = text; }
+      return e;
+    }
+    var root = make("svg", { width: Math.round(x1 - x0), height: Math.round(y1 - y0),
+                             viewBox: [x0, y0, x1 - x0, y1 - y0].map(function (v) { return Math.round(v); }).join(" "),
+                             "font-family": "system-ui, sans-serif" });
+    root.appendChild(make("title", {}, document.title));
+    root.appendChild(make("rect", { x: x0, y: y0, width: x1 - x0, height: y1 - y0, fill: "#ffffff" }));
+    var ge = make("g", { id: "links", "stroke-linecap": "round" });
+    DATA.edges.forEach(function (e) {
+      if (!edgeShown[e.id]) { return; }
+      var a = pos[e.from], b = pos[e.to], dim = egoSet && !(e.from in egoSet && e.to in egoSet);
+      var attrs = { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: dim ? DIM_EDGE.color : EDGE_COLOUR.color,
+                    "stroke-opacity": dim ? DIM_EDGE.opacity : EDGE_COLOUR.opacity, "stroke-width": e.width };
+      if (Array.isArray(e.dashes)) { attrs["stroke-dasharray"] = e.dashes.join(" "); }
+      ge.appendChild(make("line", attrs));
+    });
+    root.appendChild(ge);
+    var gn = make("g", { id: "nodes", stroke: "#33333366", "stroke-width": 1 }), gl = make("g", { id: "labels", "font-size": 13,
+      "text-anchor": "middle", fill: "#343434", stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke" });
+    ids.forEach(function (id) {
+      var n = byId[id], p = pos[id], s = sizeNow[id], fill = painted[id] || n.color;
+      if (n.shape === "square") {
+        gn.appendChild(make("rect", { x: p.x - s, y: p.y - s, width: 2 * s, height: 2 * s, fill: fill }));
+      } else if (n.shape === "triangle") {
+        gn.appendChild(make("polygon", { points: [[p.x, p.y - s], [p.x - s, p.y + s * 0.8], [p.x + s, p.y + s * 0.8]].map(function (q) {
+          return q[0].toFixed(1) + "," + q[1].toFixed(1); }).join(" "), fill: fill }));
+      } else {
+        gn.appendChild(make("circle", { cx: p.x, cy: p.y, r: s, fill: fill }));
+      }
+      if (labelShown[id] && n.label) { gl.appendChild(make("text", { x: p.x, y: p.y + s + 14 }, n.label)); }
+    });
+    root.appendChild(gn);
+    root.appendChild(gl);
+    return new XMLSerializer().serializeToString(root);
+  }
+  function download(name, href) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+  document.getElementById("gk-png").addEventListener("click", function () { download(fileName("png"), png()); });
+  document.getElementById("gk-svg").addEventListener("click", function () {
+    download(fileName("svg"), "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg()));
+  });
+
   showHint();
+  recolour();
   applyFilters();
+  syncTimeline();
   // for notebooks, scripts and tests: the network and the page's own controls
+  function byKey(values) {
+    var out = {};
+    Object.keys(values).forEach(function (id) { out[byId[id].key] = values[id]; });
+    return out;
+  }
   window.network = network;
-  window.graphkitMap = { nodes: nodes, edges: edges, search: search, select: select, setFilter: setFilter,
-                         setRoles: setRoles, applyFilters: applyFilters, keyOf: function (id) { return byId[id] && byId[id].key; },
-                         idOf: function (key) { var f = DATA.nodes.filter(function (n) { return n.key === key; }); return f.length ? f[0].id : null; } };
+  window.graphkitMap = {
+    nodes: nodes, edges: edges, search: search, select: select, setFilter: setFilter, setRoles: setRoles,
+    applyFilters: applyFilters, setYear: setYear, setMode: setMode, step: step, play: play, stop: stopPlay,
+    colourBy: function (key) { colourSel.value = key; recolour(); return byKey(painted); },
+    ego: setEgo, egoNodes: function () { return egoSet ? Object.keys(egoSet).map(function (id) { return byId[id].key; }).sort() : []; },
+    metric: function (name) { return byKey(metric(name)); }, sizes: function () { return byKey(Object.keys(shown).filter(function (id) {
+      return shown[id]; }).reduce(function (o, id) { o[id] = sizeNow[id]; return o; }, {})); },
+    labels: function () { cullLabels(); return labelBoxes.map(function (b) { return { key: byId[b.id].key, box: b.box }; }); },
+    png: png, svg: svg,
+    keyOf: function (id) { return byId[id] && byId[id].key; },
+    idOf: function (key) { var f = DATA.nodes.filter(function (n) { return n.key === key; }); return f.length ? f[0].id : null; }
+  };
 }());
