@@ -107,7 +107,22 @@ def test_every_named_query_gives_the_seed_answers(store, rel):
 
     q = load_query(QUERIES / rel)
     now = answers_of(store, q, SAVED[rel])
-    assert now == SAVED[rel]
+    assert normalised(now) == normalised(SAVED[rel])
+
+
+def normalised(runs: list) -> list:
+    """The runs with the parts of every " | "-joined value (a GROUP_CONCAT, whose order the engine
+    does not fix) in sorted order, and the rows sorted again."""
+    def cell(t):
+        if t is None or " | " not in t or not t.startswith('"'):
+            return t
+        end = t.rindex('"')
+        return '"' + " | ".join(sorted(t[1:end].split(" | "))) + t[end:]
+    out = []
+    for run in runs:
+        rows = sorted(([cell(t) for t in row] for row in run["rows"]), key=lambda r: [x or "" for x in r])
+        out.append({**run, "rows": rows})
+    return out
 
 
 def answers_of(store, q, saved_runs: list) -> list:

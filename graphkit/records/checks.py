@@ -40,6 +40,8 @@ class _Checker:
         self.recs = recs
         self.problems: list[Problem] = []
         self._norm_texts = {sid: normalise_space(t) for sid, t in recs.source_texts.items()}
+        # Projects whose file has problems of its own: a reference to one is not unknown.
+        self.invalid_ids = {raw.get("id") for _f, _r, raw in recs.invalid_projects}
 
     def add(self, file: str, record: str, field: str, message: str) -> None:
         self.problems.append(Problem(file, record, field, message))
@@ -307,8 +309,8 @@ def _check_project(c: _Checker, p: Project, f: str, *, part_of: bool = True) -> 
     if p.part_of is not None:
         if p.part_of.project == p.id:
             c.add(f, r, "part_of", "a project cannot be part of itself")
-        elif part_of:
-            c.ref(recs.projects, p.part_of.project, "project", f, r, "part_of")
+        elif part_of and p.part_of.project not in recs.projects and p.part_of.project not in c.invalid_ids:
+            c.add(f, r, "part_of", f"unknown project {p.part_of.project!r}")
     for path, quote, source in walk_quotes(p, ""):
         c.quote(quote, source or p.source, f, r, path)
     if p.title_quote:
