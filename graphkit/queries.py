@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -173,7 +174,8 @@ def run_query(store: GraphStore, query: str | Path | NamedQuery, params: Mapping
 
 
 def shorten(term: Any) -> Any:
-    """A result term as a plain value: IRIs as CURIEs, literals as strings or numbers, None kept."""
+    """A result term as a plain value: IRIs as CURIEs, literals as strings or numbers (``xsd:decimal``
+    as an exact ``Decimal``, ``xsd:double`` as a float), None kept."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -182,7 +184,9 @@ def shorten(term: Any) -> Any:
         dt = term.datatype.value if term.datatype else ""
         if dt == XSD + "integer":
             return int(term.value)
-        if dt in (XSD + "decimal", XSD + "double"):
+        if dt == XSD + "decimal":       # money stays exact: 350500.10 is not a binary float
+            return Decimal(term.value)
+        if dt == XSD + "double":
             return float(term.value)
         if dt == XSD + "boolean":
             return term.value == "true"

@@ -231,6 +231,16 @@ ROW_FORMATS = ("table", "csv", "tsv", "json")
 TABLE_WIDTH = 60
 
 
+def _json_number(value):
+    """An exact decimal of a row as a JSON number (Python writes the shortest text that reads back
+    as the same number: "350500.1" for 350500.10)."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def format_rows(variables: list[str], rows: list[dict[str, Any]], fmt: str = "table", raw: Any = None) -> str:
     """Rows of plain values as the text ``graphkit query`` and the listing commands print.
 
@@ -263,7 +273,7 @@ def format_rows(variables: list[str], rows: list[dict[str, Any]], fmt: str = "ta
             w.writerow(["" if r[v] is None else r[v] for v in variables])
         return buf.getvalue()
     if fmt == "json":
-        return json.dumps(raw if raw is not None else rows, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(raw if raw is not None else rows, indent=2, ensure_ascii=False, default=_json_number) + "\n"
     if fmt != "table":
         raise ValueError(f"unknown row format {fmt!r} (choose {', '.join(ROW_FORMATS)})")
     if not rows:

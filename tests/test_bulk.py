@@ -190,6 +190,8 @@ SEED_PARAMS = {
     "projects-active-on": {"date": "2017-06-01"},
     "projects-by-fund": {"fund": "fund:fami"},
     "projects-in-place": {"place": "country:ITA"},
+    "programme-projects": {"programme": "project:impra"},
+    "organisation-projects-with-units": {"org": "organisation:regione-lazio"},
 }
 
 
@@ -284,6 +286,7 @@ def test_rewritten_violation_checks_still_fire(built):
         "participation-without-evidence-violation": ["participation=participation:impra--cisv--partner",
                                                      "participation=participation:impra--cop--lead"],
         "project-active-period-violation": ["project=project:impra, active_from=2013-09-30, active_until=None"],
+        "project-leads-per-source-violation": [],
     }
 
 
@@ -335,7 +338,7 @@ def test_no_store_checks_skips_only_the_whole_store_checks(tmp_path, monkeypatch
         "Every *-violation.rq check ran on the whole dataset: skipped (--no-store-checks); run them on the store "
         "with `graphkit query NAME --out OUT`: organisation-name-collision-violation, "
         "participation-unknown-role-violation, participation-without-evidence-violation, "
-        "project-active-period-violation.")
+        "project-active-period-violation, project-leads-per-source-violation.")
     res = CliRunner().invoke(main, ["query", "participation-without-evidence-violation", "--build", str(tmp_path / "g2"),
                                     "--format", "csv"])
     assert (res.exit_code, res.output.splitlines()) == (0, ["participation"])

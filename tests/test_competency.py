@@ -297,5 +297,5 @@ def test_every_evidence_quote_occurs_in_its_source(store):
 
 def test_violation_checks_return_no_rows(store):
     checks = [q for q in list_queries() if q.name.endswith("-violation")]
-    assert len(checks) == 4
+    assert len(checks) == 5
     assert {q.name: plain_rows(run_query(store, q)) for q in checks} == {q.name: [] for q in checks}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from decimal import Decimal
 import shutil
 from pathlib import Path
 
@@ -106,8 +107,10 @@ def test_a_crs_row_with_three_ngos(dataset_store):
         ?b mcn:amountKind ?kind ; mcn:currency ?currency ; mcn:amount ?amount ; mcn:budgetYear ?year }}
         ORDER BY ?kind ?currency""")
     assert [(r["kind"].rsplit("/", 1)[-1], r["currency"], r["amount"], r["year"]) for r in budgets] == [
-        ("commitment", "currency:EUR", 28090.0, "2014"), ("commitment", "currency:USD", 37268.14, "2014"),
-        ("disbursement", "currency:EUR", 22340.0, "2014"), ("disbursement", "currency:USD", 29637.79, "2014"),
+        ("commitment", "currency:EUR", Decimal("28090"), "2014"),
+        ("commitment", "currency:USD", Decimal("37268.14"), "2014"),
+        ("disbursement", "currency:EUR", Decimal("22340"), "2014"),
+        ("disbursement", "currency:USD", Decimal("29637.79"), "2014"),
     ]
     evidence = select(dataset_store, f"""SELECT DISTINCT ?quote ?doc WHERE {{ {p} mcn:hasParticipation ?x .
         ?x mcn:participant organisation:cop ; mcn:hasEvidence ?e . ?e mcn:quote ?quote ; prov:wasDerivedFrom ?doc }}""")

@@ -27,7 +27,9 @@ from graphkit.store.remote import (
 from graphkit.store import QueryError
 
 EXAMPLES = {"project": "project:impra", "name": "Cicsene", "fund": "fund:fami", "place": "country:FRA",
-            "date": "2017-06-01", "network": "organisation:cop"}
+            "date": "2017-06-01", "network": "organisation:cop", "org": "organisation:regione-lazio",
+            "programme": "project:impra"}
+EMPTY_ON_SEEDS = {"programme-projects"}     # the seeds hold no programme (tests/test_page_records.py has one)
 HOSTILE = ['x" } ; DROP ALL ; #', "x' } DELETE WHERE { ?s ?p ?o } #", "<http://evil>", "\\u0022) } #", "a\nb"]
 # 650 million pairs: far longer than the server's 2 s timeout, which cancels it (a three-way join is not
 # cancelled by Oxigraph 0.5.13's --timeout-s at all: it ran on for minutes)
@@ -129,7 +131,7 @@ def test_every_named_query_gives_the_same_rows_remotely(union_server, plain_serv
         got = run_query(remote, q, params)
     assert got.variables == run_query(store, q, params).variables
     assert _normalise(plain_rows(got)) == _normalise(expected)
-    if q.params:  # the examples are chosen to find something (queries without may be empty by design)
+    if q.params and q.name not in EMPTY_ON_SEEDS:  # the examples are chosen to find something
         assert expected, f"{q.name} should find something with {params}"
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from graphkit.errors import Nonconforming
 from graphkit.paths import DUPLICATES_REPORT
+from graphkit.records.checks import up_of
 from graphkit.resolve import REVIEW, Analyser, Name, Score, compare
 from graphkit.resolve.places import registry_analyser
 
@@ -75,17 +76,17 @@ def _names(recs: Records) -> list[tuple[str, list[str]]]:
 
 def related_pairs(recs: Records) -> set[frozenset[str]]:
     """The pairs of organisations the records already relate or state apart: a unit and each of its
-    parents up the chain, a successor, a membership (either way), ``different_from``; each id taken
+    parents up the chain (``unit_of`` or ``parent``), a successor, a membership (either way), ``different_from``; each id taken
     as the organisation it stands for (``same_as``)."""
     orgs = recs.organisations
     pairs: set[frozenset[str]] = set()
     for oid, loc in orgs.items():
         o = loc.record
-        seen, cur = {oid}, o.parent
+        seen, cur = {oid}, up_of(o)
         while cur is not None and cur not in seen:
             pairs.add(frozenset((oid, cur)))
             seen.add(cur)
-            cur = orgs[cur].record.parent if cur in orgs else None
+            cur = up_of(orgs[cur].record) if cur in orgs else None
         if o.successor:
             pairs.add(frozenset((oid, o.successor.org)))
         for m in o.memberships:

@@ -209,7 +209,7 @@ def _sample_records(recs: Records, projects: list) -> Records:
     todo = list(orgs)
     while todo:
         o = recs.organisations[todo.pop()].record
-        linked = [o.parent, o.successor.org if o.successor else None, *(m.of for m in o.memberships),
+        linked = [o.parent, o.unit_of, o.successor.org if o.successor else None, *(m.of for m in o.memberships),
                   *(k.org for k in o.collaborates_with), o.same_as]
         for x in linked:
             if x and x not in orgs:
@@ -230,6 +230,7 @@ def _sample_records(recs: Records, projects: list) -> Records:
     sample.organisations = {k: recs.organisations[k] for k in recs.organisations if k in orgs}
     sample.funds = dict(recs.funds)
     sample.places = dict(recs.places)
+    sample.geonames = dict(recs.geonames)
     sample.projects = {p.id: Located("", p) for p in projects}
     return sample
 
@@ -404,13 +405,19 @@ def build_streaming(
                 checker.problems[before:] = [Problem(x.file, record, x.field, x.message)
                                              for x in checker.problems[before:]]
             if p.part_of:
-                part_of.append((p.part_of, label, record))
+                part_of.append((p.part_of.project, label, record))
             ok = ok and not problems and len(checker.problems) == 0
             if ok:
                 before = len(buf)
                 mapper.project(p)
-                g = f"<{GRAPH}source/{p.source}>"
-                counts[g] = counts.get(g, 0) + len(buf) - before
+                if any(pa.source and pa.source != p.source for pa in p.participants) or \
+                        any(b.source and b.source != p.source for b in p.budgets):
+                    for line in buf[before:]:   # facts of other sources land in their graphs
+                        g = line[line.rindex(" <"):].strip(" .\n")
+                        counts[g] = counts.get(g, 0) + 1
+                else:
+                    g = f"<{GRAPH}source/{p.source}>"
+                    counts[g] = counts.get(g, 0) + len(buf) - before
                 if len(buf) >= _LINES:
                     output.write(mapper.take())
                 stats["projects"] += 1

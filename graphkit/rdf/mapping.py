@@ -14,19 +14,20 @@ from __future__ import annotations
 
 import hashlib
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from graphkit import dates
 from graphkit.namespaces import (
-    CHANGE, COUNTRY, EVIDENCE, FUND, GRAPH, MEMBERSHIP, NUTS, ONTOLOGY_GRAPH, ORGANISATION, ORGTYPE,
+    AMOUNT_KIND, CHANGE, COUNTRY, CURRENCY, EVIDENCE, FUND, GRAPH, MEMBERSHIP, NUTS, ONTOLOGY_GRAPH, ORGANISATION, ORGTYPE,
     PARTICIPATION, PLACE, PROJECT, REFERENCE_GRAPH, REGISTRY_GRAPH, ROLE, SOURCE, THEME, UNIT, bind_prefixes,
     name_key,
 )
 from graphkit.rdf.terms import (
     A, ALT, COMMENT, DATE, DERIVED, DESCRIPTION as DESC, EDNOTE, HOMEPAGE, LABEL, LANGUAGE, LAT, LONG, NOTATION,
-    PAGE, PREF, PUBLISHER, TITLE, TRUE, M, O, Term, date_lit, day, decimal, duration_months, integer, iri, lit,
-    value_str,
+    PAGE, PREF, PUBLISHER, TITLE, TRUE, M, O, Term, date_lit, day, decimal, decimal_text, duration_months, integer,
+    iri, lit, value_str,
 )
 from graphkit.records import PLACE_RE, Records, normalise_space, quote_text
 from graphkit.records.reference import country_of_nuts
@@ -38,6 +39,10 @@ OBJECTIVE_CLASS = {"general": M.GeneralObjective, "specific": M.SpecificObjectiv
 DATE_PROPERTY = {"submitted": M.submissionDate, "approved": M.approvalDate, "started": M.startDate,
                  "ended": M.endDate, "about": M.approximateDate}
 PLACE_CLASS = {"city": M.City, "nuts-2013-region": M.NUTSRegion}
+AMOUNT_KINDS = {"total": "budget", "budget": "budget", "contribution": "contribution",
+                "commitment": "commitment", "disbursement": "disbursement"}
+"""The ``what`` of a budget in the records -> its concept in the amount-kind scheme; any other kind
+is ``other``, and the budget's label keeps the words."""
 
 
 def slugify(text: str) -> str:
@@ -233,9 +238,11 @@ class RecordMapper(Emitter):
                 continue                      # its names and links go to its organisation, below
             node = f"<{ORGANISATION}{oid}>"
             q(node, A, O.Organization, reg)
-            if o.parent:
+            if o.parent or o.unit_of:
                 q(node, A, O.OrganizationalUnit, reg)
-                q(node, O.subOrganizationOf, self.org(o.parent), reg)
+                q(node, O.subOrganizationOf, self.org(o.unit_of or o.parent), reg)
+            if o.unit_of:      # ORG: unitOf is a sub-property of subOrganizationOf; both written, no reasoner needed
+                q(node, O.unitOf, self.org(o.unit_of), reg)
             q(node, PREF, lit(o.name), reg)
             q(node, LABEL, lit(o.name), reg)
             if o.acronym:
@@ -343,12 +350,14 @@ class RecordMapper(Emitter):
 
     def local_places(self) -> None:
         """The places of ``places.yaml`` into the registry graph: class, names, NUTS code and level,
-        coordinates, the place they lie within and the place that replaced them."""
+        GeoNames id, coordinates (typed, else the gazetteer's), the place they lie within (stated,
+        else the gazetteer's country) and the place that replaced them."""
         q, reg = self.q, self.registry_g
-        classes = {"city": M.City, "nuts-2013-region": M.NUTSRegion}
+        classes = {"city": M.City, "village": M.City, "nuts-2013-region": M.NUTSRegion}
         for pid, loc in self.recs.places.items():
             p = loc.record
             node = self.place("place:" + pid)
+            geo = self.recs.geonames.get(pid)
             q(node, A, classes.get(p.kind, M.Place), reg)
             q(node, PREF, lit(p.name), reg)
             q(node, LABEL, lit(p.name), reg)
@@ -359,11 +368,18 @@ class RecordMapper(Emitter):
                 q(node, M.nutsLevel, integer(len(p.nuts_code) - 2), reg)
                 if p.kind == "nuts-2013-region":
                     q(node, M.nutsVersion, lit("2013"), reg)
+            if p.geonames:
+                q(node, M.geonamesId, lit(p.geonames), reg)
             if p.lat is not None:
                 q(node, LAT, decimal(p.lat), reg)
                 q(node, LONG, decimal(p.long), reg)
+            elif geo is not None:                 # coordinates from the gazetteer (decision 0018)
+                q(node, LAT, decimal(geo.lat), reg)
+                q(node, LONG, decimal(geo.long), reg)
             if p.within:
                 q(node, M.within, self.place(p.within), reg)
+            elif geo is not None and geo.country_iso2 in self.recs.reference.countries_by_iso2:
+                q(node, M.within, f"<{COUNTRY}{self.recs.reference.countries_by_iso2[geo.country_iso2].iso3}>", reg)
             if p.replaced_by:
                 q(node, M.replacedBy, self.place(p.replaced_by), reg)
             if p.note:
@@ -381,13 +397,16 @@ class RecordMapper(Emitter):
         q, fact = self.q, self.fact
         P = f"<{PROJECT}{p.id}>"
         q(P, A, M.Project, g)
+        if p.kind == "programme":
+            q(P, A, M.Programme, g)
         q(P, DERIVED, f"<{SOURCE}{sid}>", g)
         fact(g, P, TITLE, lit(p.title, lang), p.title_quote, sid)
         q(P, LABEL, lit(p.acronym or p.title), g)
         if p.acronym:
             q(P, M.acronym, lit(p.acronym), g)
         if p.part_of:
-            q(P, M.partOfProject, f"<{PROJECT}{p.part_of}>", g)
+            po = p.part_of
+            fact(g, P, M.partOfProject, f"<{PROJECT}{po.project}>", po.quote, po.source or sid)
         if p.note:
             q(P, EDNOTE, lit(p.note), g)
         for ident in p.identifiers:
@@ -395,6 +414,8 @@ class RecordMapper(Emitter):
             fact(g, P, prop, lit(ident.value), ident.quote, ident.source or sid)
         for fu in p.funding:
             fact(g, P, M.fundedUnder, f"<{FUND}{fu.scheme}>", fu.quote, fu.source or sid)
+        for i, b in enumerate(p.budgets, start=1):
+            self.budget(P, p, i, b)
         self.project_dates(g, P, p)
         for pl in p.places:
             fact(g, P, M.takesPlaceIn, self.place(pl.place), pl.quote, pl.source or sid)
@@ -406,6 +427,35 @@ class RecordMapper(Emitter):
             fact(g, P, M.contactEmail, lit(c.email), c.quote, c.source or sid)
         self.participants(g, P, p)
         self.project_parts(g, P, p, lang)
+
+    def amount(self, g: str, node: str, kind: str, amount: str | None, currency: str | None,
+               percent: str | None, label: str) -> None:
+        """An ``mcn:Budget`` node: its kind (a concept of the amount-kind scheme), the amount as an
+        exact ``xsd:decimal`` in its currency, or the percent of the project's cost, and a label."""
+        q = self.q
+        q(node, A, M.Budget, g)
+        q(node, M.amountKind, f"<{AMOUNT_KIND}{AMOUNT_KINDS.get(kind, 'other')}>", g)
+        if amount is not None:
+            q(node, M.amount, decimal(Decimal(amount)), g)
+            q(node, M.currency, f"<{CURRENCY}{currency}>", g)
+        if percent is not None:
+            q(node, M.percentOfCost, decimal(Decimal(percent)), g)
+        q(node, LABEL, lit(label), g)
+
+    def budget(self, P: str, p, i: int, b) -> None:
+        """Budget ``i`` of project ``p``: an amount of ``what`` kind, from an organisation when the
+        source says so, with its evidence, in the graph of the source that states it."""
+        sid = b.source or p.source
+        g = self.graph_for(sid)
+        node = f"<{PROJECT}{p.id}/budget/{i}>"
+        self.q(P, M.hasBudget, node, g)
+        self.amount(g, node, b.what, b.amount, b.currency, None,
+                    f"{b.what} {decimal_text(Decimal(b.amount))} {b.currency}")
+        if b.from_:
+            self.q(node, M.providedBy, self.org(b.from_), g)
+        if b.note:
+            self.q(node, EDNOTE, lit(b.note), g)
+        self.evidence(g, node, b.quote, sid)
 
     def project_dates(self, g: str, P: str, p) -> None:
         """The stated dates, period and duration of project ``P`` with their evidence, and the active
@@ -435,11 +485,16 @@ class RecordMapper(Emitter):
         title = p.acronym or p.id
         orgs = self.recs.organisations
         same = self.same
+        own_g = g
         for pa in p.participants:
             oid = same.get(pa.org, pa.org)
-            node, org = self.participation(g, P, p.id, oid, pa.role, pa.as_written,
-                                           f"{orgs[oid].record.name} – {pa.role} – {title}",
-                                           f"<{SOURCE}{pa.source or sid}>")
+            psid = pa.source or sid
+            # What another document states lands in that document's graph (decision 0003), as a
+            # participation of its own: two sources that disagree keep each their role.
+            g = own_g if psid == sid else self.graph_for(psid)
+            node, org = self.participation(g, P, p.id if psid == sid else f"{p.id}--{psid}", oid, pa.role,
+                                           pa.as_written, f"{orgs[oid].record.name} – {pa.role} – {title}",
+                                           f"<{SOURCE}{psid}>")
             key = name_key(pa.as_written)
             if (org, key) not in self.keys:
                 self.keys.add((org, key))
@@ -450,7 +505,20 @@ class RecordMapper(Emitter):
                 q(node, M.via, self.org(pa.via), g)
             if pa.note:
                 q(node, EDNOTE, lit(pa.note), g)
-            self.evidence(g, node, pa.quote, pa.source or sid)
+            self.evidence(g, node, pa.quote, psid)
+            c = pa.contribution
+            if c is not None:
+                csid = c.source or psid
+                cg = self.graph_for(csid)
+                cnode = f"<{node[1:-1]}/contribution>"
+                q(node, M.hasContribution, cnode, cg)
+                what = (f"{decimal_text(Decimal(c.amount))} {c.currency}" if c.amount is not None
+                        else f"{decimal_text(Decimal(c.percent))}%")
+                self.amount(cg, cnode, "contribution", c.amount, c.currency, c.percent,
+                            f"contribution {what} – {orgs[oid].record.name} – {title}")
+                if c.note:
+                    q(cnode, EDNOTE, lit(c.note), cg)
+                self.evidence(cg, cnode, c.quote, csid)
 
     def project_parts(self, g: str, P: str, p, lang: str) -> None:
         """The target groups, objectives, activities, results, events and publications of project

@@ -40,6 +40,8 @@ class _Checker:
         self.recs = recs
         self.problems: list[Problem] = []
         self._norm_texts = {sid: normalise_space(t) for sid, t in recs.source_texts.items()}
+        # Projects whose file has problems of its own: a reference to one is not unknown.
+        self.invalid_ids = {raw.get("id") for _f, _r, raw in recs.invalid_projects}
 
     def add(self, file: str, record: str, field: str, message: str) -> None:
         self.problems.append(Problem(file, record, field, message))
@@ -101,9 +103,10 @@ def _shown(text: str) -> str:
 _FIELDS: dict[type, tuple[bool, tuple[str, ...]]] = {}
 
 
-def walk_quotes(obj, path: str) -> Iterator[tuple[str, str | list[str] | None, str | None]]:
-    """Every (field path, quote, source) in a validated record, depth first (a participant's quote
-    may be a list of spans)."""
+def walk_quotes(obj, path: str, inherited: str | None = None) -> Iterator[tuple[str, str | list[str] | None, str | None]]:
+    """Every (field path, quote, source) in a validated record, depth first; a fact without a
+    ``source`` of its own takes that of the fact it is part of (a participant's contribution, the
+    participant's source), else ``inherited``; a participant's quote may be a list of spans."""
     from pydantic import BaseModel
 
     if isinstance(obj, BaseModel):
@@ -113,18 +116,24 @@ def walk_quotes(obj, path: str) -> Iterator[tuple[str, str | list[str] | None, s
             names = tuple(cls.model_fields)
             fields = _FIELDS[cls] = ("quote" in names, names)
         values = obj.__dict__
+        source = values.get("source") or inherited
         if fields[0]:
-            yield (f"{path}.quote" if path else "quote"), values["quote"], values.get("source")
+            yield (f"{path}.quote" if path else "quote"), values["quote"], source
         for name in fields[1]:
             value = values[name]
             if isinstance(value, list):
                 if value:
-                    yield from walk_quotes(value, f"{path}.{name}" if path else name)
+                    yield from walk_quotes(value, f"{path}.{name}" if path else name, source)
             elif isinstance(value, BaseModel):
-                yield from walk_quotes(value, f"{path}.{name}" if path else name)
+                yield from walk_quotes(value, f"{path}.{name}" if path else name, source)
     elif isinstance(obj, list):
         for i, item in enumerate(obj):
-            yield from walk_quotes(item, f"{path}[{i}]")
+            yield from walk_quotes(item, f"{path}[{i}]", inherited)
+
+
+def up_of(o) -> str | None:
+    """The organisation a registry entry is part of: the one it is a unit of, else its parent."""
+    return getattr(o, "unit_of", None) or o.parent
 
 
 def _check_same_and_different(c: _Checker, oid: str, o, f: str, r: str) -> None:
@@ -163,6 +172,12 @@ def _check_organisations(c: _Checker) -> None:
         c.ref(recs.organisations, o.parent, "organisation", f, r, "parent")
         if o.parent == oid:
             c.add(f, r, "parent", "an organisation cannot be its own parent")
+        c.ref(recs.organisations, o.unit_of, "organisation", f, r, "unit_of")
+        if o.unit_of == oid:
+            c.add(f, r, "unit_of", "an organisation cannot be a unit of itself")
+        elif o.unit_of and o.parent and o.parent != o.unit_of:
+            c.add(f, r, "unit_of", f"unit_of {o.unit_of!r} and parent {o.parent!r} name different organisations: "
+                  f"a unit belongs to the organisation it acts for (write unit_of alone)")
         if o.successor:
             c.ref(recs.organisations, o.successor.org, "organisation", f, r, "successor.org")
         for i, m in enumerate(o.memberships):
@@ -180,15 +195,16 @@ def _check_organisations(c: _Checker) -> None:
             if aliases.get(key, (oid, canon))[1] != canon:
                 c.add(f, r, "aliases", f"the name {name!r} also names organisation {aliases[key][0]!r}: one name, one organisation")
             aliases.setdefault(key, (oid, canon))
-    # Parent chains must end.
+    # Parent chains (parent or unit_of) must end.
     for oid, loc in recs.organisations.items():
-        seen, cur = {oid}, loc.record.parent
+        seen, cur = {oid}, up_of(loc.record)
         while cur in recs.organisations:
             if cur in seen:
-                c.add(loc.file, f"organisation {oid}", "parent", "the parent chain loops back on itself")
+                c.add(loc.file, f"organisation {oid}", "unit_of" if loc.record.unit_of else "parent",
+                      "the parent chain loops back on itself")
                 break
             seen.add(cur)
-            cur = recs.organisations[cur].record.parent
+            cur = up_of(recs.organisations[cur].record)
 
 
 def _check_funds_places_sources(c: _Checker) -> None:
@@ -214,8 +230,91 @@ def _check_funds_places_sources(c: _Checker) -> None:
         c.place(p.replaced_by, f, r, "replaced_by")
         if (p.lat is None) != (p.long is None):
             c.add(f, r, "lat", "give both lat and long, or neither")
+        if p.geonames is not None:
+            _check_geonames(c, pid, p, f, r)
     for sid, loc in recs.sources.items():
         c.ref(recs.organisations, loc.record.publisher, "organisation", loc.file, f"source {sid}", "publisher")
+
+
+GEONAMES_KINDS = {"city", "village", "department", "region", "district"}
+
+
+def _check_geonames(c: _Checker, pid: str, p, f: str, r: str) -> None:
+    """A places-registry entry with a GeoNames id: a kind below country level, an id the gazetteer
+    knows, typed coordinates near the gazetteer's, and a ``within`` in the gazetteer's country. The
+    gazetteer's place is kept in ``recs.geonames`` for the mapping (coordinates, country)."""
+    from graphkit.records.gazetteer import check_place
+
+    if p.kind not in GEONAMES_KINDS:
+        c.add(f, r, "geonames", f"a {p.kind} has no GeoNames id here (only {', '.join(sorted(GEONAMES_KINDS))})")
+        return
+    place, why = check_place(p.geonames, p.lat, p.long)
+    if why:
+        c.add(f, r, "geonames" if place is None else "lat", why)
+    if place is None:
+        return
+    c.recs.geonames[pid] = place
+    country = c.recs.reference.countries_by_iso2.get(place.country_iso2)
+    stated = _country_of_place(c.recs, p.within) if p.within else None
+    if country is not None and stated is not None and stated != country.iso3:
+        c.add(f, r, "within", f"{p.within!r} is not in {country.iso3}, the country GeoNames gives "
+              f"{place.name} ({p.geonames})")
+
+
+def _country_of_place(recs: Records, ref: str, depth: int = 0) -> str | None:
+    """The ISO 3166 alpha-3 code of the country a place reference lies in, when the records say."""
+    from graphkit.records.reference import country_of_nuts
+
+    m = PLACE_RE.match(ref)
+    if not m or depth > 10:
+        return None
+    kind, key = m.groups()
+    if kind == "country":
+        return key
+    if kind == "comune":
+        return "ITA"
+    if kind == "nuts":
+        country = country_of_nuts(recs.reference, key)
+        return country.iso3 if country else None
+    local = recs.places.get(key)
+    if local is None:
+        return None
+    if local.record.within:
+        return _country_of_place(recs, local.record.within, depth + 1)
+    geo = recs.geonames.get(key)
+    if geo is not None:
+        country = recs.reference.countries_by_iso2.get(geo.country_iso2)
+        return country.iso3 if country else None
+    return None
+
+
+def _check_money(c: _Checker, currency: str | None, f: str, r: str, field: str) -> None:
+    if currency is not None and c.recs.reference.currencies and currency not in c.recs.reference.currencies:
+        c.add(f, r, field, f"unknown currency {currency!r} (write its ISO 4217 code, e.g. EUR, MAD, XOF)")
+
+
+def _check_roles_per_source(c: _Checker, p: Project, f: str, r: str) -> None:
+    """Leads and promoters source by source: a plain project has exactly one lead in its own source, a
+    programme at least one lead or promoter there; no source names more than one lead. Sources that
+    disagree (another lead, another role) are kept, each with its source, and listed by the
+    ``disagreements`` query."""
+    by_source: dict[str, list] = {}
+    for pa in p.participants:
+        by_source.setdefault(pa.source or p.source, []).append(pa)
+    own = by_source.get(p.source, [])
+    leads = sum(pa.role == "lead" for pa in own)
+    if p.kind == "programme":
+        if not any(pa.role in ("lead", "promoter") for pa in own):
+            c.add(f, r, "participants", f"a programme has at least one lead or promoter in its source "
+                  f"{p.source!r}; found none")
+    elif leads != 1:
+        c.add(f, r, "participants", f"a project has exactly one lead in its source {p.source!r}; found {leads}"
+              + (" (a programme of sub-projects with promoters and no lead says kind: programme)" if leads == 0 else ""))
+    for sid in sorted(by_source):
+        n = sum(pa.role == "lead" for pa in by_source[sid])
+        if n > 1 and (sid != p.source or p.kind == "programme"):
+            c.add(f, r, "participants", f"source {sid!r} names {n} leads; a source names at most one "
+                  f"(leads that other sources name differently are kept with their source)")
 
 
 def _check_project(c: _Checker, p: Project, f: str, *, part_of: bool = True) -> None:
@@ -226,14 +325,20 @@ def _check_project(c: _Checker, p: Project, f: str, *, part_of: bool = True) -> 
             and f.rsplit("/", 1)[-1] != f"{p.id}.yaml":
         c.add(f, r, "id", f"the file of project {p.id!r} must be named projects/{p.id}.yaml")
     c.ref(recs.sources, p.source, "source", f, r, "source")
-    if part_of:
-        c.ref(recs.projects, p.part_of, "project", f, r, "part_of")
+    if p.part_of is not None:
+        if p.part_of.project == p.id:
+            c.add(f, r, "part_of", "a project cannot be part of itself")
+        elif part_of and p.part_of.project not in recs.projects and p.part_of.project not in c.invalid_ids:
+            c.add(f, r, "part_of", f"unknown project {p.part_of.project!r}")
     for path, quote, source in walk_quotes(p, ""):
         c.quote(quote, source or p.source, f, r, path)
     if p.title_quote:
         c.quote(p.title_quote, p.source, f, r, "title_quote")
     for i, fu in enumerate(p.funding):
         c.ref(recs.funds, fu.scheme, "fund", f, r, f"funding[{i}].scheme")
+    for i, b in enumerate(p.budgets):
+        _check_money(c, b.currency, f, r, f"budgets[{i}].currency")
+        c.ref(recs.organisations, b.from_, "organisation", f, r, f"budgets[{i}].from")
     for i, pl in enumerate(p.places):
         c.place(pl.place, f, r, f"places[{i}].place")
     seen_parts: Counter = Counter()
@@ -241,12 +346,14 @@ def _check_project(c: _Checker, p: Project, f: str, *, part_of: bool = True) -> 
         c.ref(recs.organisations, pa.org, "organisation", f, r, f"participants[{i}].org")
         c.ref(recs.organisations, pa.via, "organisation", f, r, f"participants[{i}].via")
         c.term("role", pa.role, f, r, f"participants[{i}].role", exclude=MEMBERSHIP_ROLES)
-        seen_parts[(recs.canonical(pa.org), pa.role)] += 1   # a duplicate is its organisation
-        if seen_parts[(recs.canonical(pa.org), pa.role)] == 2:
-            c.add(f, r, f"participants[{i}]", f"organisation {pa.org!r} is listed twice as {pa.role!r}")
-    leads = [pa for pa in p.participants if pa.role == "lead"]
-    if len(leads) != 1:
-        c.add(f, r, "participants", f"a project has exactly one lead; found {len(leads)}")
+        if pa.contribution is not None:
+            _check_money(c, pa.contribution.currency, f, r, f"participants[{i}].contribution.currency")
+        key = (recs.canonical(pa.org), pa.role, pa.source or p.source)   # a duplicate is its organisation
+        seen_parts[key] += 1
+        if seen_parts[key] == 2:
+            c.add(f, r, f"participants[{i}]", f"organisation {pa.org!r} is listed twice as {pa.role!r}"
+                  + (f" by source {pa.source!r}" if pa.source and pa.source != p.source else ""))
+    _check_roles_per_source(c, p, f, r)
     for i, tc in enumerate(p.target_countries):
         c.place(tc.country, f, r, f"target_countries[{i}].country", country=True)
     for i, tg in enumerate(p.target_groups):
@@ -324,6 +431,25 @@ class Checker(_Checker):
         _check_project(self, p, f, part_of=False)
 
 
+def _check_part_of_chains(c: _Checker) -> None:
+    """A chain of ``part_of`` (a sub-project, its programme, a larger programme) must end."""
+    projects = c.recs.projects
+
+    def up(pid: str) -> str | None:
+        po = projects[pid].record.part_of
+        return po.project if po is not None else None
+
+    for pid, loc in projects.items():
+        seen, cur = {pid}, up(pid)
+        while cur in projects and cur != pid:
+            if cur in seen:
+                break
+            seen.add(cur)
+            cur = up(cur)
+        if cur == pid and up(pid) != pid:
+            c.add(loc.file, f"project {pid}", "part_of", "the part_of chain loops back to this project")
+
+
 def cross_check(recs: Records) -> list[Problem]:
     """Every problem that needs more than one record to see."""
     c = _Checker(recs)
@@ -331,6 +457,7 @@ def cross_check(recs: Records) -> list[Problem]:
     _check_funds_places_sources(c)
     for loc in recs.projects.values():
         _check_project(c, loc.record, loc.file)
+    _check_part_of_chains(c)
     for f, r, raw in recs.invalid_projects:
         check_raw_project(c, f, r, raw)
     return c.problems

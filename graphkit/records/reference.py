@@ -1,4 +1,5 @@
-"""Reference tables shipped under ``graphkit/resources/reference``: NUTS regions, countries, Italian municipalities.
+"""Reference tables shipped under ``graphkit/resources/reference``: NUTS regions, countries (with the
+ISO 4217 codes of their currencies), Italian municipalities.
 
 The tables are third-party data (see each folder's SOURCE.txt). This module reads them once and
 answers look-ups; :func:`reference_triples` turns them into RDF for the reference graph.
@@ -55,12 +56,13 @@ class Municipality:
 @dataclass
 class ReferenceTables:
     """The reference tables: NUTS regions by code, countries by alpha-3 and by alpha-2 code, Italian
-    municipalities by ISTAT code."""
+    municipalities by ISTAT code, and the ISO 4217 codes of the currencies the countries use."""
 
     nuts: dict[str, NutsRegion]
     countries: dict[str, Country]
     countries_by_iso2: dict[str, Country]
     municipalities: dict[str, Municipality]
+    currencies: frozenset[str] = frozenset()
 
 
 def _read_semicolon(path: Path) -> list[list[str]]:
@@ -85,6 +87,7 @@ def load_reference(reference_dir: Path) -> ReferenceTables:
     nuts = {c: NutsRegion(c, names[c], frozenset(v)) for c, v in versions.items()}
 
     countries: dict[str, Country] = {}
+    currencies: set[str] = set()
     with (reference_dir / "country-codes" / "country-codes.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             iso3, iso2 = row["ISO3166-1-Alpha-3"].strip(), row["ISO3166-1-Alpha-2"].strip()
@@ -96,6 +99,7 @@ def load_reference(reference_dir: Path) -> ReferenceTables:
                 "es": row["official_name_es"],
             }
             countries[iso3] = Country(iso3, iso2, {k: v for k, v in labels.items() if v})
+            currencies.update(c.strip() for c in row["ISO4217-currency_alphabetic_code"].split(",") if c.strip())
     by_iso2 = {c.iso2: c for c in countries.values()}
 
     municipalities: dict[str, Municipality] = {}
@@ -106,7 +110,7 @@ def load_reference(reference_dir: Path) -> ReferenceTables:
         code, name, nuts3 = row[4].strip(), row[6].strip(), row[22].strip()
         if code.isdigit():
             municipalities[code] = Municipality(code, name, nuts3)
-    return ReferenceTables(nuts, countries, by_iso2, municipalities)
+    return ReferenceTables(nuts, countries, by_iso2, municipalities, frozenset(currencies))
 
 
 def country_of_nuts(tables: ReferenceTables, code: str) -> Country | None:

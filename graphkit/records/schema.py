@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,6 +21,7 @@ from graphkit.records.reference import ReferenceTables
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 PLACE_RE = re.compile(r"^(nuts|country|comune|place):(\S+)$")
+AMOUNT_RE = re.compile(r"^(0|[1-9][0-9]{0,14})(\.[0-9]{1,6})?$")
 
 Slug = Annotated[str, Field(pattern=SLUG)]
 Text = Annotated[str, Field(min_length=1)]
@@ -54,6 +56,34 @@ def _date_field(v: Any) -> str:
     if not isinstance(v, str):
         raise ValueError(f"{v!r} is not a date (write YYYY, YYYY-MM or YYYY-MM-DD)")
     return check_date(v)
+
+
+def check_amount(value: Any, what: str = "amount") -> str:
+    """Validate an exact decimal written as a string (``"152000"``, ``"350500.00"``); return it unchanged.
+
+    A float is refused: YAML reads an unquoted ``350500.10`` as a binary float, which does not hold
+    every decimal exactly, and money must stay exact (the RDF literal is an ``xsd:decimal``).
+    """
+    if isinstance(value, float):
+        raise ValueError(f"{value!r} is a number with a decimal point read as a float: write the {what} "
+                         f"as a quoted string ('152000' or '350500.00'), so that it stays exact")
+    if not isinstance(value, str) or isinstance(value, bool):
+        raise ValueError(f"{value!r} is not an {what}: write it as a quoted string of digits "
+                         f"('152000' or '350500.00')")
+    if not AMOUNT_RE.match(value):
+        raise ValueError(f"{value!r} is not an {what} (digits with an optional decimal point, as "
+                         f"'152000' or '350500.00': no thousands separators, no currency sign, no spaces)")
+    return value
+
+
+def _percent_field(value: Any) -> str:
+    value = check_amount(value, "percentage")
+    if Decimal(value) > 100:
+        raise ValueError(f"{value!r} is not a percentage between 0 and 100")
+    return value
+
+
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 
 
 class Model(BaseModel):
@@ -152,7 +182,8 @@ def _different_from(value: Any) -> Any:
 
 class Organisation(Model):
     """An organisation of the registry (``organisations.yaml``): names and aliases, type, country and
-    base, homepage, parent, successor, memberships, member counts, collaborations and note; the
+    base, homepage, parent, the organisation it is a unit of and acts for (``unit_of``: a department
+    of a regional government, an office, a branch), successor, memberships, member counts, collaborations and note; the
     organisations it is kept apart from on purpose (``different_from``), or the one it duplicates
     (``same_as``: its names and every reference to it go to that organisation)."""
 
@@ -165,6 +196,7 @@ class Organisation(Model):
     based_in: Text | None = None
     homepage: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     parent: Slug | None = None
+    unit_of: Slug | None = None
     successor: Succession | None = None
     memberships: list[Membership] = []
     member_counts: list[MemberCount] = []
@@ -207,12 +239,14 @@ class Fund(Model):
 
 class LocalPlace(Model):
     """A place with no current NUTS code (``places.yaml``: a town abroad, a NUTS 2013 region ...): name
-    and kind, coordinates, the place it lies within, its older NUTS code and the place that replaced
+    and kind, its GeoNames id (coordinates and country then come from the offline gazetteer,
+    :mod:`graphkit.records.gazetteer`), coordinates, the place it lies within, its older NUTS code and the place that replaced
     it, aliases and note."""
 
     id: Slug
     name: Text
-    kind: Literal["city", "nuts-2013-region", "region", "district", "country-part"]
+    kind: Literal["city", "village", "department", "nuts-2013-region", "region", "district", "country-part"]
+    geonames: Annotated[str, Field(pattern=r"^[1-9][0-9]{0,9}$")] | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     long: Annotated[float, Field(ge=-180, le=180)] | None = None
     within: Text | None = None
@@ -220,6 +254,9 @@ class LocalPlace(Model):
     replaced_by: Text | None = None
     aliases: list[Text] = []
     note: Text | None = None
+
+    _g = field_validator("geonames", mode="before")(
+        lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)
 
 
 # ---------------------------------------------------------------- projects
@@ -316,10 +353,51 @@ def quote_text(quote: str | list[str]) -> str:
     return QUOTE_JOINER.join(normalise_space(q) for q in quote_spans(quote))
 
 
+class Contribution(Quoted):
+    """What one funder gives a project, as the source states it: an ``amount`` in a ``currency``, or a
+    ``percent`` of the project's cost (0 to 100), exact decimals written as strings, with its quote."""
+
+    amount: str | None = None
+    currency: Currency | None = None
+    percent: str | None = None
+    note: Text | None = None
+
+    _a = field_validator("amount", mode="before")(lambda v: None if v is None else check_amount(v))
+    _p = field_validator("percent", mode="before")(lambda v: None if v is None else _percent_field(v))
+
+    @model_validator(mode="after")
+    def _amount_or_percent(self):
+        if (self.amount is None) == (self.percent is None):
+            raise ValueError("write the contribution as one of: amount (with currency) | percent")
+        if self.amount is not None and self.currency is None:
+            raise ValueError("an amount needs its currency (an ISO 4217 code such as EUR)")
+        if self.percent is not None and self.currency is not None:
+            raise ValueError("a percent has no currency")
+        return self
+
+
+class Budget(Quoted):
+    """An amount of money a source states for a project: ``amount`` (an exact decimal written as a
+    string) in ``currency`` (ISO 4217), what it is (``what``: ``total``, ``contribution`` or another
+    kind in a word or two), the organisation it comes from (``from``), with its quote."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    amount: str
+    currency: Currency
+    what: Annotated[str, Field(pattern=r"^[a-z0-9]+([ -][a-z0-9]+)*$")] = "total"
+    from_: Slug | None = Field(default=None, alias="from")
+    note: Text | None = None
+
+    _a = field_validator("amount", mode="before")(check_amount)
+
+
 class Participant(Quoted):
     """An organisation taking part in a project: its id, role and name as the source writes it, the
-    source's heading for its sub-list, the organisation it takes part through and a note, with its quote
-    (one verbatim text, or a list of spans that together state the role: ``["Partner:", "CISV"]``)."""
+    source's heading for its sub-list, the organisation it takes part through, what it gives the
+    project (``contribution``) and a note, with its quote; ``source`` when another document than the
+    project's states it. The quote is one verbatim text, or a list of spans that together state
+    the role: ``["Partner:", "CISV"]``."""
 
     quote: Text | list[Text]
     org: Slug
@@ -327,9 +405,24 @@ class Participant(Quoted):
     as_written: Text
     group: Text | None = None
     via: Slug | None = None
+    contribution: Contribution | None = None
     note: Text | None = None
 
     _q = field_validator("quote", mode="before")(_quote_spans)
+
+
+class PartOf(Model):
+    """The larger project (a programme) a project is part of, optionally with the quote that says so;
+    written as the larger project's id, or as ``{project, quote}``."""
+
+    project: Slug
+    quote: Text | None = None
+    source: Slug | None = None
+    note: Text | None = None
+
+
+def _part_of(value: Any) -> Any:
+    return {"project": value} if isinstance(value, str) else value
 
 
 class CountryRef(Quoted):
@@ -442,18 +535,21 @@ class Contact(Quoted):
 
 
 class Project(Model):
-    """Everything one source document says about a project (``projects/ID.yaml``): identity and
-    title, identifiers, funding, dates, places, participants, target countries and groups,
+    """Everything one source document says about a project (``projects/ID.yaml``): identity, kind (a
+    plain project or a programme of sub-projects) and title, the programme it is part of,
+    identifiers, funding, budgets, dates, places, participants, target countries and groups,
     objectives, themes, activities, results, events, publications and contacts."""
 
     id: Slug
     source: Slug
+    kind: Literal["project", "programme"] = "project"
     acronym: Text | None = None
     title: Text
     title_quote: Text | None = None
-    part_of: Slug | None = None
+    part_of: PartOf | None = None
     identifiers: list[Identifier] = []
     funding: list[FundingRef] = []
+    budgets: list[Budget] = []
     dates: Dates = Dates()
     places: list[PlaceRef] = []
     participants: list[Participant] = Field(min_length=1)
@@ -467,6 +563,8 @@ class Project(Model):
     publications: list[Publication] = []
     contacts: list[Contact] = []
     note: Text | None = None
+
+    _po = field_validator("part_of", mode="before")(lambda v: _part_of(v))
 
 
 # ---------------------------------------------------------------- problems and loading
@@ -525,6 +623,8 @@ class Records:
     vocab: dict[str, set[str]] = field(default_factory=dict)
     # Project files whose form is wrong: their references are still checked, from the raw data.
     invalid_projects: list[tuple[str, str, dict]] = field(default_factory=list)
+    # The gazetteer's place of each places-registry entry with a GeoNames id (filled by the checks).
+    geonames: dict[str, Any] = field(default_factory=dict)
 
     def canonical(self, org_id: str) -> str:
         """The organisation ``org_id`` stands for: the one its record says it duplicates
