@@ -63,7 +63,7 @@ def server(built, tmp_path_factory):
     port = free_port()
     proc = subprocess.Popen(
         [str(BIN / "graphkit"), "serve", "--build", str(built), "--port", str(port), "--timeout", str(TIMEOUT_S),
-         "--max-rows", str(MAX_ROWS), "--workers", "2", "--maps", str(maps), "--cors-origin", ALLOWED_ORIGIN],
+         "--max-rows", str(MAX_ROWS), "--workers", "2", "--light-budget", "1.5", "--maps", str(maps), "--cors-origin", ALLOWED_ORIGIN],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     wait_for_http(f"{base}/api/info", proc)
@@ -241,22 +241,57 @@ def test_a_heavy_query_times_out_and_the_server_answers_the_next_one_promptly(se
     assert after.json()["boolean"] is True and time.monotonic() - t < 1.0
 
 
-def test_the_row_cap_is_reported_never_silent(server, store):
-    r = server.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+def test_a_capped_answer_is_refused_unless_partial_results_are_asked_for(server, store):
+    from graphkit.store import QueryError
+
+    whole = "SELECT * WHERE { ?s ?p ?o }"
+    refusal = (f"the answer has more than {MAX_ROWS} rows, the most this server sends (graphkit serve --max-rows): "
+               f"add LIMIT and OFFSET to fetch it in pages, narrow the query, or send partial=true to accept only "
+               f"the first {MAX_ROWS} rows\n")
+    r = server.get("/sparql", params={"query": whole}, headers={"Accept": "application/sparql-results+json"})
+    assert (r.status_code, r.text, r.headers["X-Graphkit-Max-Rows"]) == (400, refusal, str(MAX_ROWS))
+    r = server.get("/sparql", params={"query": whole, "partial": "true"},
                    headers={"Accept": "application/sparql-results+json"})
     assert len(r.json()["results"]["bindings"]) == MAX_ROWS
     assert r.headers["X-Graphkit-Truncated"] == "true" and r.headers["X-Graphkit-Max-Rows"] == str(MAX_ROWS)
     assert r.headers["Warning"] == f'199 graphkit "result truncated to the first {MAX_ROWS} rows (graphkit serve --max-rows)"'
     small = server.get("/sparql", params={"query": PROJECTS_ON_DATE})
     assert small.headers["X-Graphkit-Truncated"] == "false" and small.headers["X-Graphkit-Rows"] == "2"
+    exactly = server.get("/sparql", params={"query": whole + f" LIMIT {MAX_ROWS}"})
+    assert exactly.status_code == 200 and exactly.headers["X-Graphkit-Truncated"] == "false"
     with RemoteStore(server.base + "/sparql", page_size=None, verify_count=False) as remote:
-        with pytest.raises(TruncatedResult, match=f"capped the answer at {MAX_ROWS} rows"):
-            remote.select("SELECT * WHERE { ?s ?p ?o }")
+        with pytest.raises(QueryError, match=f"the answer has more than {MAX_ROWS} rows"):
+            remote.select(whole)
     q = "SELECT ?s ?label WHERE { ?s skos:prefLabel ?label }"
-    whole = store.select(q)
-    assert len(whole.rows) > MAX_ROWS
+    whole_rows = store.select(q)
+    assert len(whole_rows.rows) > MAX_ROWS
     with RemoteStore(server.base + "/sparql", page_size=MAX_ROWS // 2) as remote:  # pages under the cap: all rows
-        assert sorted(map(repr, remote.select(q).rows)) == sorted(map(repr, whole.rows))
+        assert sorted(map(repr, remote.select(q).rows)) == sorted(map(repr, whole_rows.rows))
+
+
+def test_standard_clients_never_take_a_capped_answer_for_a_complete_one(server):
+    from urllib.error import HTTPError
+
+    from rdflib import Graph
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+    from SPARQLWrapper import JSON, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+    sw = SPARQLWrapper(server.base + "/sparql")
+    sw.setQuery("SELECT * WHERE { ?s ?p ?o }")
+    sw.setReturnFormat(JSON)
+    with pytest.raises(QueryBadFormed, match=f"the answer has more than {MAX_ROWS} rows"):
+        sw.query()
+    sw.addParameter("partial", "true")  # asked for: the first rows, and the headers say so
+    answer = sw.query()
+    assert answer.info()["x-graphkit-truncated"] == "true"
+    assert len(answer.convert()["results"]["bindings"]) == MAX_ROWS
+    g = Graph(store=SPARQLStore(server.base + "/sparql"))
+    with pytest.raises(ValueError) as caught:  # rdflib turns any refusal into a ValueError, the HTTP error inside
+        list(g.query("SELECT * WHERE { ?s ?p ?o }"))
+    refused = caught.value.__context__
+    assert isinstance(refused, HTTPError) and refused.code == 400
+    assert refused.read().decode("utf-8").startswith(f"the answer has more than {MAX_ROWS} rows")
 
 
 def test_twenty_concurrent_clients_get_correct_answers(server, store):
