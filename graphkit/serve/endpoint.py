@@ -59,8 +59,19 @@ SD_PREFIXES = {"sd": "http://www.w3.org/ns/sparql-service-description#", "void":
 WRITE_METHODS = ["PUT", "POST", "DELETE", "PATCH"]
 _MAP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.html$")
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8",
-          "favicon.svg": "image/svg+xml"}
-PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+          "favicon.svg": "image/svg+xml",
+          # YASGUI, copied from the npm registry's build by web-src/ (npm run build)
+          "vendor/yasgui.min.js": "text/javascript; charset=utf-8", "vendor/yasgui.min.css": "text/css; charset=utf-8",
+          "vendor/LICENSES.txt": "text/plain; charset=utf-8"}
+TERMS_QUERY = """SELECT DISTINCT ?kind ?term WHERE {
+  { ?term a ?type . VALUES (?type ?kind) { (owl:Class "class") (rdfs:Class "class")
+      (owl:ObjectProperty "property") (owl:DatatypeProperty "property") (owl:AnnotationProperty "property")
+      (rdf:Property "property") } }
+  UNION { [] a ?term . BIND("class" AS ?kind) }
+  FILTER(isIRI(?term))
+} ORDER BY ?kind ?term"""
+PREDICATES_QUERY = "SELECT DISTINCT ?term WHERE { [] ?term [] } ORDER BY ?term"
+PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self'; "
             "form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
 # maps are self-contained pyvis pages with inline script and style; they may reach nothing else
 MAP_CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
@@ -387,6 +398,29 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Any:
             out.append({"name": n, "href": f"/maps/{n}", "title": title, "details": ", ".join(details)})
         return out
 
+    terms_cache: dict[str, list[str]] = {}
+
+    async def api_terms(request: Request) -> Response:
+        """The classes and properties of the graph, for the editor's autocompletion (asked once)."""
+        if not terms_cache:
+            classes: set[str] = set()
+            properties: set[str] = set()
+            for text, kinds in ((TERMS_QUERY, True), (PREDICATES_QUERY, False)):
+                try:
+                    answer = await anyio.to_thread.run_sync(pool.run, Job(text, format="tsv"), limiter=limiter)
+                except (PoolBusy, QueryTimeout, WorkerFailed) as exc:
+                    return _text(503, f"the terms could not be read: {exc}", {"Retry-After": "1"})
+                if answer.status != 200:
+                    return _text(500, f"the terms could not be read: {answer.body.decode('utf-8', 'replace')}")
+                for line in answer.body.decode("utf-8").splitlines()[1:]:
+                    cells = line.split("\t")
+                    kind, term = (cells[0].strip('"'), cells[1]) if kinds else ("property", cells[0])
+                    if term.startswith("<") and term.endswith(">"):
+                        (classes if kind == "class" else properties).add(term[1:-1])
+            terms_cache["classes"] = sorted(classes)
+            terms_cache["properties"] = sorted(properties)
+        return JSONResponse(terms_cache, headers={"Cache-Control": "no-cache"})
+
     async def api_info(request: Request) -> Response:
         info = pool.info
         return JSONResponse({
@@ -408,7 +442,8 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Any:
 
     routes = [
         Route("/", page, methods=["GET"]),
-        Route("/static/{name}", static, methods=["GET"]),
+        Route("/static/{name:path}", static, methods=["GET"]),
+        Route("/api/terms", api_terms, methods=["GET"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/sparql", sparql_write, methods=["PUT", "DELETE", "PATCH"]),
         Route("/api/queries", api_queries, methods=["GET"]),
