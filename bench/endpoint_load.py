@@ -1,0 +1,176 @@
+"""Load on ``graphkit serve``: light clients alone, then beside clients sending heavy queries.
+
+Starts ``graphkit serve`` on a free loopback port over a build, and runs two phases of
+``--seconds`` each: ``--light-clients`` clients (default 50) each sending the named queries (with
+their example parameters) one after the other, then the same beside ``--heavy-clients`` (default 2)
+sending a cross join of all triples. For each phase it prints the light requests, their errors
+(anything but 200), p50, p95 and the longest wait, the light throughput, and what the heavy
+clients got. With ``--baseline REF`` the same runs first against the server of that commit (checked
+out into a temporary git worktree, the same Python and build), so both are measured in one run.
+
+    .venv/bin/python bench/endpoint_load.py --build build/graph --seconds 60
+    .venv/bin/python bench/endpoint_load.py --build build/graph --seconds 60 --baseline main
+    .venv/bin/python bench/endpoint_load.py --seconds 10          # a quick try
+
+Only loopback is used; every loop stops at its deadline. Not a test: the figures depend on the
+machine (docs/benchmarks.md gives them with the machine they were measured on).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+EXAMPLES = {"project": "project:impra", "name": "Cicsene", "fund": "fund:fami", "place": "country:FRA",
+            "date": "2017-06-01", "network": "organisation:cop"}
+
+
+@dataclass
+class Phase:
+    """What one phase measured."""
+
+    name: str
+    seconds: float
+    light: list[tuple[int, float]] = field(default_factory=list)  # (status, seconds); status 0: no answer
+    heavy: list[tuple[int, float]] = field(default_factory=list)
+
+    def line(self) -> str:
+        """One line of figures."""
+        lat = sorted(s for _, s in self.light)
+        ok = sum(1 for st, _ in self.light if st == 200)
+        errors = len(self.light) - ok
+        p = (lambda q: lat[min(len(lat) - 1, int(len(lat) * q))]) if lat else (lambda q: float("nan"))
+        heavy = Counter(st for st, _ in self.heavy)
+        heavy_text = ", ".join(f"{n}x {st or 'no answer'}" for st, n in sorted(heavy.items())) or "-"
+        return (f"{self.name:<28} light {len(self.light):6d} req  errors {errors:5d} ({errors / max(1, len(self.light)):6.1%})"
+                f"  p50 {p(0.5) * 1000:7.0f} ms  p95 {p(0.95) * 1000:7.0f} ms  max {lat[-1] if lat else float('nan'):6.2f} s"
+                f"  {ok / self.seconds:7.1f} answered/s  heavy: {heavy_text}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _light_jobs(code: Path) -> list[dict[str, str]]:
+    """The named queries with their example parameters, as form fields (read from ``code``'s package)."""
+    out = subprocess.run(
+        [sys.executable, "-c",
+         "import json; from graphkit.queries import list_queries\n"
+         "print(json.dumps([[q.text, [p.name for p in q.params]] for q in list_queries()]))"],
+        env=dict(os.environ, PYTHONPATH=str(code)), capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    import json
+
+    jobs = []
+    for text, params in json.loads(out):
+        form = {"query": text}
+        for p in params:
+            form["$" + p] = EXAMPLES[p]
+        jobs.append(form)
+    return jobs
+
+
+async def _client(base: str, forms: list[dict[str, str]], deadline: float, out: list, offset: int) -> None:
+    async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=120) as http:
+        i = offset
+        while time.monotonic() < deadline:
+            form = forms[i % len(forms)]
+            i += 1
+            t = time.monotonic()
+            try:
+                r = await http.post("/sparql", data=form, headers={"Accept": "application/sparql-results+json"})
+                status = r.status_code
+            except httpx.HTTPError:
+                status = 0
+            out.append((status, time.monotonic() - t))
+
+
+async def _phase(base: str, name: str, seconds: float, light: int, heavy: int, forms: list[dict[str, str]]) -> Phase:
+    phase = Phase(name, seconds)
+    deadline = time.monotonic() + seconds
+    tasks = [_client(base, forms, deadline, phase.light, i) for i in range(light)]
+    tasks += [_client(base, [{"query": HEAVY}], deadline, phase.heavy, 0) for _ in range(heavy)]
+    await asyncio.gather(*tasks)
+    return phase
+
+
+def run(code: Path, label: str, build: Path, seconds: float, light: int, heavy: int, serve_args: list[str]) -> list[Phase]:
+    """Serve ``build`` with the package of ``code`` and run both phases against it."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-c", "import sys; from graphkit.cli import main; sys.exit(main())", "serve",
+           "--build", str(build), "--port", str(port), *serve_args]
+    proc = subprocess.Popen(cmd, env=dict(os.environ, PYTHONPATH=str(code)), cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                raise SystemExit(f"{label}: the server exited: {proc.stderr.read() if proc.stderr else ''}")
+            try:
+                httpx.get(base + "/api/info", timeout=1, trust_env=False)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{label}: the server did not answer within 120 s") from None
+                time.sleep(0.1)
+        forms = _light_jobs(code)
+        phases = [asyncio.run(_phase(base, f"{label}: {light} light", seconds, light, 0, forms)),
+                  asyncio.run(_phase(base, f"{label}: {light} light + {heavy} heavy", seconds, light, heavy, forms))]
+        for p in phases:
+            print(p.line(), flush=True)
+        return phases
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the arguments and run the benchmark."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--build", type=Path, default=ROOT / "build" / "graph", help="the build folder (graphkit build)")
+    ap.add_argument("--seconds", type=float, default=60.0, help="length of each phase")
+    ap.add_argument("--light-clients", type=int, default=50)
+    ap.add_argument("--heavy-clients", type=int, default=2)
+    ap.add_argument("--baseline", metavar="REF", help="also measure the server of this commit, first")
+    ap.add_argument("--serve-arg", action="append", default=[], metavar="ARG",
+                    help="an argument passed to graphkit serve (repeatable), e.g. --serve-arg=--timeout=30")
+    args = ap.parse_args(argv)
+    if not (args.build / "dataset.nq").exists():
+        raise SystemExit(f"{args.build / 'dataset.nq'} does not exist: run `graphkit build` first")
+    print(f"{os.cpu_count()} cores; {args.light_clients} light clients (the named queries), {args.heavy_clients} heavy "
+          f"(a cross join of all triples); {args.seconds:g} s per phase", flush=True)
+    if args.baseline:
+        with tempfile.TemporaryDirectory(prefix="graphkit-baseline-") as tmp:
+            tree = Path(tmp) / "tree"
+            subprocess.run(["git", "worktree", "add", "--detach", str(tree), args.baseline], cwd=ROOT, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                run(tree, f"baseline {args.baseline}", args.build.resolve(), args.seconds, args.light_clients,
+                    args.heavy_clients, args.serve_arg)
+            finally:
+                subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+    run(ROOT, "this tree", args.build.resolve(), args.seconds, args.light_clients, args.heavy_clients, args.serve_arg)
+
+
+if __name__ == "__main__":
+    main()
