@@ -3,10 +3,14 @@
 Starts ``graphkit serve`` on a free loopback port over a build, and runs two phases of
 ``--seconds`` each: ``--light-clients`` clients (default 50) each sending the named queries (with
 their example parameters) one after the other, then the same beside ``--heavy-clients`` (default 2)
-sending a cross join of all triples. For each phase it prints the light requests, their errors
-(anything but 200), p50, p95 and the longest wait, the light throughput, and what the heavy
-clients got. With ``--baseline REF`` the same runs first against the server of that commit (checked
-out into a temporary git worktree, the same Python and build), so both are measured in one run.
+sending a cross join of all triples, again and again; the heavy clients start two seconds before
+the light ones (else, under 50 light clients, they may wait for a worker the whole phase and never
+run), and their request in flight at the end is abandoned. For each phase it prints the light
+requests, their errors (anything but 200), p50, p95 and the longest wait, the light throughput,
+and what the heavy clients got. With ``--baseline REF`` each phase runs on the server of that
+commit (checked out into a temporary git worktree, the same Python and build) and then on this
+tree's, each server started for its phase and stopped after it, so both see the same machine and
+no heavy query left running by one phase takes CPU from the next.
 
     .venv/bin/python bench/endpoint_load.py --build build/graph --seconds 60
     .venv/bin/python bench/endpoint_load.py --build build/graph --seconds 60 --baseline main
@@ -73,7 +77,7 @@ def _light_jobs(code: Path) -> list[dict[str, str]]:
         [sys.executable, "-c",
          "import json; from graphkit.queries import list_queries\n"
          "print(json.dumps([[q.text, [p.name for p in q.params]] for q in list_queries()]))"],
-        env=dict(os.environ, PYTHONPATH=str(code)), capture_output=True, text=True, check=True, cwd=ROOT).stdout
+        env=dict(os.environ, PYTHONPATH=str(code)), capture_output=True, text=True, check=True, cwd=code).stdout
     import json
 
     jobs = []
@@ -102,46 +106,74 @@ async def _client(base: str, forms: list[dict[str, str]], deadline: float, out: 
 
 async def _phase(base: str, name: str, seconds: float, light: int, heavy: int, forms: list[dict[str, str]]) -> Phase:
     phase = Phase(name, seconds)
+    heavy_deadline = time.monotonic() + seconds + (2 if heavy else 0)
+    heavy_tasks = [asyncio.create_task(_client(base, [{"query": HEAVY}], heavy_deadline, phase.heavy, 0))
+                   for _ in range(heavy)]
+    if heavy:
+        await asyncio.sleep(2)  # the heavy queries are running when the light clients come
     deadline = time.monotonic() + seconds
-    tasks = [_client(base, forms, deadline, phase.light, i) for i in range(light)]
-    tasks += [_client(base, [{"query": HEAVY}], deadline, phase.heavy, 0) for _ in range(heavy)]
-    await asyncio.gather(*tasks)
+    await asyncio.gather(*[_client(base, forms, deadline, phase.light, i) for i in range(light)])
+    for t in heavy_tasks:
+        t.cancel()  # a heavy request still in flight is abandoned
+    await asyncio.gather(*heavy_tasks, return_exceptions=True)
     return phase
 
 
-def run(code: Path, label: str, build: Path, seconds: float, light: int, heavy: int, serve_args: list[str]) -> list[Phase]:
-    """Serve ``build`` with the package of ``code`` and run both phases against it."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-c", "import sys; from graphkit.cli import main; sys.exit(main())", "serve",
-           "--build", str(build), "--port", str(port), *serve_args]
-    proc = subprocess.Popen(cmd, env=dict(os.environ, PYTHONPATH=str(code)), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
+class _Server:
+    """``graphkit serve`` over ``build`` with the package of ``code``, on a free loopback port."""
+
+    def __init__(self, code: Path, label: str, build: Path, serve_args: list[str]):
+        self.code, self.label = code, label
+        port = _free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        cmd = [sys.executable, "-c", "import sys; from graphkit.cli import main; sys.exit(main())", "serve",
+               "--build", str(build), "--port", str(port), *serve_args]
+        # run in the code's own folder: `python -c` puts the working folder before PYTHONPATH
+        self.proc = subprocess.Popen(cmd, env=dict(os.environ, PYTHONPATH=str(code)), cwd=code,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def wait(self) -> None:
+        """Wait until the server answers (two minutes at most)."""
         deadline = time.monotonic() + 120
         while True:
-            if proc.poll() is not None:
-                raise SystemExit(f"{label}: the server exited: {proc.stderr.read() if proc.stderr else ''}")
+            if self.proc.poll() is not None:
+                raise SystemExit(f"{self.label}: the server exited: {self.proc.stderr.read() if self.proc.stderr else ''}")
             try:
-                httpx.get(base + "/api/info", timeout=1, trust_env=False)
-                break
+                httpx.get(self.base + "/api/info", timeout=1, trust_env=False)
+                return
             except httpx.TransportError:
                 if time.monotonic() > deadline:
-                    raise SystemExit(f"{label}: the server did not answer within 120 s") from None
+                    raise SystemExit(f"{self.label}: the server did not answer within 120 s") from None
                 time.sleep(0.1)
-        forms = _light_jobs(code)
-        phases = [asyncio.run(_phase(base, f"{label}: {light} light", seconds, light, 0, forms)),
-                  asyncio.run(_phase(base, f"{label}: {light} light + {heavy} heavy", seconds, light, heavy, forms))]
-        for p in phases:
-            print(p.line(), flush=True)
-        return phases
-    finally:
-        proc.terminate()
+
+    def stop(self) -> None:
+        """Stop the server (by its own process handle)."""
+        self.proc.terminate()
         try:
-            proc.wait(15)
+            self.proc.wait(15)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+            self.proc.kill()
+            self.proc.wait(5)
+
+
+def run(codes: list[tuple[Path, str]], build: Path, serve_args: list[str], seconds: float, light: int,
+        heavy: int) -> list[Phase]:
+    """Each phase on each code's server in turn (light alone, then light beside heavy), a fresh server for
+    each, so no heavy query left running by one phase takes CPU from the next; print and return them."""
+    phases = []
+    for heavy_clients in (0, heavy):
+        for code, label in codes:
+            server = _Server(code, label, build, serve_args)
+            try:
+                server.wait()
+                forms = _light_jobs(code)
+                name = f"{label}: {light} light" + (f" + {heavy_clients} heavy" if heavy_clients else "")
+                phase = asyncio.run(_phase(server.base, name, seconds, light, heavy_clients, forms))
+            finally:
+                server.stop()
+            print(phase.line(), flush=True)
+            phases.append(phase)
+    return phases
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -159,17 +191,21 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"{args.build / 'dataset.nq'} does not exist: run `graphkit build` first")
     print(f"{os.cpu_count()} cores; {args.light_clients} light clients (the named queries), {args.heavy_clients} heavy "
           f"(a cross join of all triples); {args.seconds:g} s per phase", flush=True)
-    if args.baseline:
-        with tempfile.TemporaryDirectory(prefix="graphkit-baseline-") as tmp:
-            tree = Path(tmp) / "tree"
-            subprocess.run(["git", "worktree", "add", "--detach", str(tree), args.baseline], cwd=ROOT, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
-                run(tree, f"baseline {args.baseline}", args.build.resolve(), args.seconds, args.light_clients,
-                    args.heavy_clients, args.serve_arg)
-            finally:
-                subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
-    run(ROOT, "this tree", args.build.resolve(), args.seconds, args.light_clients, args.heavy_clients, args.serve_arg)
+    build = args.build.resolve()
+    with tempfile.TemporaryDirectory(prefix="graphkit-baseline-") as tmp:
+        codes = []
+        tree = Path(tmp) / "tree"
+        try:
+            if args.baseline:
+                subprocess.run(["git", "worktree", "add", "--detach", str(tree), args.baseline], cwd=ROOT, check=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                codes.append((tree, f"baseline {args.baseline}"))
+            codes.append((ROOT, "this tree"))
+            run(codes, build, args.serve_arg, args.seconds, args.light_clients, args.heavy_clients)
+        finally:
+            if args.baseline:
+                subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":
