@@ -9,8 +9,9 @@ run), and their request in flight at the end is abandoned. For each phase it pri
 requests, their errors (anything but 200), p50, p95 and the longest wait, the light throughput,
 and what the heavy clients got. With ``--baseline REF`` each phase runs on the server of that
 commit (checked out into a temporary git worktree, the same Python and build) and then on this
-tree's, each server started for its phase and stopped after it, so both see the same machine and
-no heavy query left running by one phase takes CPU from the next.
+tree's, each server started for its phase and stopped after it, so both see the same machine; a
+worker process that outlives its server (a heavy query still running) is killed and counted, so it
+takes no CPU from the next phase.
 
     .venv/bin/python bench/endpoint_load.py --build build/graph --seconds 60
     .venv/bin/python bench/endpoint_load.py --build build/graph --seconds 60 --baseline main
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -63,6 +65,28 @@ class Phase:
         return (f"{self.name:<28} light {len(self.light):6d} req  errors {errors:5d} ({errors / max(1, len(self.light)):6.1%})"
                 f"  p50 {p(0.5) * 1000:7.0f} ms  p95 {p(0.95) * 1000:7.0f} ms  max {lat[-1] if lat else float('nan'):6.2f} s"
                 f"  {ok / self.seconds:7.1f} answered/s  heavy: {heavy_text}")
+
+
+def _children(pid: int) -> list[int]:
+    """The ids of the processes whose parent is ``pid`` (Linux ``/proc``)."""
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", encoding="ascii", errors="replace") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(d))
+            except (OSError, IndexError, ValueError):
+                continue
+    return out
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _free_port() -> int:
@@ -146,14 +170,24 @@ class _Server:
                     raise SystemExit(f"{self.label}: the server did not answer within 120 s") from None
                 time.sleep(0.1)
 
-    def stop(self) -> None:
-        """Stop the server (by its own process handle)."""
+    def stop(self) -> int:
+        """Stop the server (by its own process handle), then any of its worker processes that outlived
+        it (by their ids, read before the stop); return how many there were."""
+        workers = _children(self.proc.pid)
         self.proc.terminate()
         try:
             self.proc.wait(15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(5)
+        time.sleep(1.5)
+        left = [p for p in workers if _running(p)]
+        for p in left:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        return len(left)
 
 
 def run(codes: list[tuple[Path, str]], build: Path, serve_args: list[str], seconds: float, light: int,
@@ -170,8 +204,8 @@ def run(codes: list[tuple[Path, str]], build: Path, serve_args: list[str], secon
                 name = f"{label}: {light} light" + (f" + {heavy_clients} heavy" if heavy_clients else "")
                 phase = asyncio.run(_phase(server.base, name, seconds, light, heavy_clients, forms))
             finally:
-                server.stop()
-            print(phase.line(), flush=True)
+                left = server.stop()
+            print(phase.line() + (f"  ({left} worker(s) outlived the server: killed)" if left else ""), flush=True)
             phases.append(phase)
     return phases
 

@@ -390,10 +390,10 @@ def stats(build_dir: Path) -> None:
                    "sends partial=true to get the first rows, marked X-Graphkit-Truncated: true.")
 @click.option("--workers", default=None, type=click.IntRange(1, 64),
               help="Light queries run at once, each in its own process with the graph in memory "
-                   "[default: one per core].")
+                   "[default: one per core, at most 8].")
 @click.option("--heavy", default=None, type=click.IntRange(0, 64),
               help="Heavy queries (those that outrun --light-budget) run at once, at a low CPU priority (nice 10); "
-                   "0: none is moved, every query stays in the light lane [default: half the cores, at least 1].")
+                   "0: none is moved, every query stays in the light lane [default: half the cores, at least 1, at most 4].")
 @click.option("--light-budget", default=1.0, show_default=True, type=click.FloatRange(min=0.01),
               help="Seconds a query may run among the light ones before it is moved to the heavy lane.")
 @click.option("--memory-limit", "memory_limit_mb", default=None, type=click.IntRange(min=0),

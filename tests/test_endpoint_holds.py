@@ -82,11 +82,12 @@ def test_workers_are_sized_to_the_machine(built):
     assert machine_cores() == len(os.sched_getaffinity(0))
     pool = WorkerPool(built / "dataset.nq")  # not started: only its sizes
     cores = len(os.sched_getaffinity(0))
-    assert (pool.size, pool.heavy, pool.spares) == (cores, max(1, cores // 2), 1)
+    light, heavy = min(cores, 8), max(1, min(4, cores // 2))
+    assert (pool.size, pool.heavy, pool.spares) == (light, heavy, 1)
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
     assert machine_memory_mb() == total
-    assert pool.memory_limit_mb == default_memory_limit_mb(cores + max(1, cores // 2) + 1) == max(
-        256, min(4096, total // 2 // (cores + max(1, cores // 2) + 1)))
+    assert pool.memory_limit_mb == default_memory_limit_mb(light + heavy + 1) == max(
+        256, min(4096, total // 2 // (light + heavy + 1)))
     assert WorkerPool(built / "dataset.nq", workers=3, heavy=0, memory_limit_mb=0).memory_limit_mb == 0
 
 
@@ -329,3 +330,58 @@ def test_the_python_api_runs_every_form_on_the_build_and_on_the_endpoint(store, 
             assert (ox.NamedNode("https://w3id.org/graphkit/id/project/impra"),
                     ox.NamedNode("https://w3id.org/graphkit/mcn#acronym"), ox.Literal("IMPRA")) in {
                 (t.subject, t.predicate, t.object) for t in described}
+
+
+# --- no query outlives its server ---------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", encoding="ascii", errors="replace") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(d))
+    return out
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("how", ["terminate", "kill"])
+def test_no_worker_outlives_its_server_even_mid_query(built, how):
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "graphkit"), "serve", "--build", str(built), "--port", str(port),
+                             "--timeout", "60", "--workers", "1", "--heavy", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base}/api/info", proc)
+        workers = _children(proc.pid)
+        assert len(workers) == 2  # the light worker and the spare
+        heavy = threading.Thread(target=lambda: httpx.post(base + "/sparql", data={"query": CROSS_JOIN},
+                                                           trust_env=False, timeout=5), daemon=True)
+        heavy.start()
+        time.sleep(2)  # demoted to the heavy lane, still running
+        assert all(_running(p) for p in workers)
+        if how == "terminate":
+            proc.terminate()
+        else:
+            proc.kill()  # as the OOM killer would: the server cannot stop its workers itself
+        proc.wait(10)
+        deadline = time.monotonic() + 5
+        while any(_running(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [p for p in workers if _running(p)] == []
+    finally:
+        if proc.poll() is None:
+            stop(proc)

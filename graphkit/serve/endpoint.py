@@ -307,7 +307,7 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Any:
             named_graphs=named_graphs,
         )
         try:
-            answer = await anyio.to_thread.run_sync(pool.run, job, limiter=limiter)
+            answer = await anyio.to_thread.run_sync(pool.run, job, limiter=limiter, abandon_on_cancel=True)
         except QueryTimeout as exc:
             return _text(503, f"{exc} (the server's limit: graphkit serve --timeout)")
         except HeavyBusy as exc:
@@ -407,7 +407,8 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Any:
             properties: set[str] = set()
             for text, kinds in ((TERMS_QUERY, True), (PREDICATES_QUERY, False)):
                 try:
-                    answer = await anyio.to_thread.run_sync(pool.run, Job(text, format="tsv"), limiter=limiter)
+                    answer = await anyio.to_thread.run_sync(pool.run, Job(text, format="tsv"), limiter=limiter,
+                                                            abandon_on_cancel=True)
                 except (PoolBusy, QueryTimeout, WorkerFailed) as exc:
                     return _text(503, f"the terms could not be read: {exc}", {"Retry-After": "1"})
                 if answer.status != 200:

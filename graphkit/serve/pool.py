@@ -121,6 +121,20 @@ def machine_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+MAX_DEFAULT_WORKERS = 8  # each worker holds the graph in memory: more cores do not mean more copies by default
+MAX_DEFAULT_HEAVY = 4
+
+
+def default_workers() -> int:
+    """Light queries run at once by default: one per core, at most ``MAX_DEFAULT_WORKERS``."""
+    return min(machine_cores(), MAX_DEFAULT_WORKERS)
+
+
+def default_heavy() -> int:
+    """Heavy queries run at once by default: half the cores, at least one, at most ``MAX_DEFAULT_HEAVY``."""
+    return max(1, min(MAX_DEFAULT_HEAVY, machine_cores() // 2))
+
+
 def machine_memory_mb() -> int | None:
     """The machine's memory in MiB, or None where it cannot be read."""
     try:
@@ -194,9 +208,24 @@ def execute(store: Any, job: Job) -> Answer:
     return Answer(200, w.media_type, w.body, w.rows, w.truncated)
 
 
+def _exit_with_parent(every: float = 0.5) -> None:  # pragma: no cover - runs in a child process
+    """Exit as soon as the server that started this worker is gone, even mid-query (pyoxigraph lets
+    other threads run while it evaluates), so no query outlives a server that was killed."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="graphkit-parent-watch").start()
+
+
 def _child() -> None:  # pragma: no cover - runs in a child process
     """Entry point of a worker process: ``python -c 'from graphkit.serve.pool import _child; _child()' FD NQUADS MB``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    _exit_with_parent()
     _worker_main(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 0)
 
 
@@ -269,10 +298,10 @@ class WorkerPool:
 
     Args:
         nquads: the dataset (``build/graph/dataset.nq``).
-        workers: queries that run at once in the light lane (default: one per core).
+        workers: queries that run at once in the light lane (default: one per core, at most 8).
         timeout: seconds a query may run (and may wait for a free worker).
         load_timeout: seconds a worker may take to load the dataset.
-        heavy: heavy queries that run at once (default: half the cores, at least one).
+        heavy: heavy queries that run at once (default: half the cores, at least one, at most 4).
         light_budget: seconds a query may run in the light lane before it is moved to the heavy lane.
         memory_limit_mb: memory a query may take in a worker, beyond the loaded dataset (default:
             half the machine's memory shared among the workers; 0: no limit).
@@ -282,9 +311,8 @@ class WorkerPool:
     def __init__(self, nquads: Path | str, workers: int | None = None, timeout: float = 30.0,
                  load_timeout: float = 600.0, *, heavy: int | None = None, light_budget: float = 1.0,
                  memory_limit_mb: int | None = None, spares: int = 1):
-        cores = machine_cores()
-        workers = cores if workers is None else workers
-        heavy = max(1, cores // 2) if heavy is None else heavy
+        workers = default_workers() if workers is None else workers
+        heavy = default_heavy() if heavy is None else heavy
         if workers < 1:
             raise ValueError("workers must be at least 1")
         if heavy < 0 or spares < 0:
