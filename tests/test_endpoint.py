@@ -19,7 +19,7 @@ import pytest
 from conftest import BIN, ROOT, free_port, stop, wait_for_http
 
 from graphkit.queries import load_query, plain_rows, run_query
-from graphkit.store.remote import RemoteStore, TruncatedResult
+from graphkit.store.remote import RemoteStore
 
 TIMEOUT_S = 2
 MAX_ROWS = 200
