@@ -61,9 +61,11 @@ def server(built, tmp_path_factory):
     (maps / "maps.json").write_text(json.dumps({"co-partners.html": {
         "title": MAP_TITLE, "filters": "all projects", "nodes": 5}}), encoding="utf-8")
     port = free_port()
+    # one lane (--heavy 0), so a heavy query runs to the timeout beside the other worker; the light and
+    # heavy lanes are tested in test_endpoint_holds.py
     proc = subprocess.Popen(
         [str(BIN / "graphkit"), "serve", "--build", str(built), "--port", str(port), "--timeout", str(TIMEOUT_S),
-         "--max-rows", str(MAX_ROWS), "--workers", "2", "--light-budget", "1.5", "--maps", str(maps), "--cors-origin", ALLOWED_ORIGIN],
+         "--max-rows", str(MAX_ROWS), "--workers", "2", "--heavy", "0", "--maps", str(maps), "--cors-origin", ALLOWED_ORIGIN],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     wait_for_http(f"{base}/api/info", proc)
@@ -581,7 +583,7 @@ def test_serve_exit_codes_without_a_build_or_a_free_port(tmp_path, built):
 def test_a_worker_that_died_while_idle_is_replaced_and_the_query_still_answered(built):
     from graphkit.serve.pool import Job, WorkerPool
 
-    pool = WorkerPool(built / "dataset.nq", workers=1, timeout=10).start()
+    pool = WorkerPool(built / "dataset.nq", workers=1, timeout=10, spares=0).start()
     try:
         (only,) = list(pool._all)
         only.process.kill()  # as the kernel's OOM killer would

@@ -46,7 +46,8 @@ log = logging.getLogger("graphkit.serve")
 
 HEAVY_NICE = 10  # a heavy query yields the CPU to light ones (CFS weight 110 against 1024), yet goes on
 RDF_FORMAT_NAMES = {"xml": "rdfxml", "json": "jsonld"}  # format= names of result formats, for graphs
-REMEMBERED_HEAVY = 1024  # query texts remembered as heavy (least recently seen forgotten first)
+REMEMBERED_HEAVY = 1024
+MIN_QUEUE_WAIT = 10.0  # seconds a query may wait for a light worker, at least (a short --timeout bounds runs, not waits)  # query texts remembered as heavy (least recently seen forgotten first)
 
 
 @dataclass
@@ -306,11 +307,13 @@ class WorkerPool:
         memory_limit_mb: memory a query may take in a worker, beyond the loaded dataset (default:
             half the machine's memory shared among the workers; 0: no limit).
         spares: loaded workers kept ready to replace a demoted one at once.
+        queue_wait: seconds a query may wait for a free light worker (default: the timeout, at least
+            10 s: many clients at once may have to wait longer than a short timeout lets a query run).
     """
 
     def __init__(self, nquads: Path | str, workers: int | None = None, timeout: float = 30.0,
                  load_timeout: float = 600.0, *, heavy: int | None = None, light_budget: float = 1.0,
-                 memory_limit_mb: int | None = None, spares: int = 1):
+                 memory_limit_mb: int | None = None, spares: int = 1, queue_wait: float | None = None):
         workers = default_workers() if workers is None else workers
         heavy = default_heavy() if heavy is None else heavy
         if workers < 1:
@@ -325,6 +328,7 @@ class WorkerPool:
         self.spares = spares
         self.timeout = timeout
         self.light_budget = light_budget
+        self.queue_wait = max(timeout, MIN_QUEUE_WAIT) if queue_wait is None else queue_wait
         self.load_timeout = load_timeout
         processes = workers + heavy + spares
         self.memory_limit_mb = default_memory_limit_mb(processes) if memory_limit_mb is None else memory_limit_mb
@@ -492,8 +496,8 @@ class WorkerPool:
             raise WorkerFailed("the server is shutting down")
         if self._heavy_slots is not None and self.is_heavy(job):
             return self._run_heavy(job)
-        deadline = time.monotonic() + self.timeout
-        w = self._take(self._idle, deadline, f"every query worker stayed busy for {self.timeout:g} s")
+        deadline = time.monotonic() + self.queue_wait
+        w = self._take(self._idle, deadline, f"every query worker stayed busy for {self.queue_wait:g} s")
         healthy = False
         demoted = False
         try:
