@@ -292,7 +292,8 @@ def query(query: str | None, params: tuple[tuple[str, str], ...], fmt: str, buil
           default_graph: str, sources: tuple[str, ...] = ()) -> None:
     """Run a named query, a .rq file, or a query read from standard input ('-').
 
-    Runs on the built graph, or with --endpoint on a remote SPARQL server (an incomplete answer
+    SELECT prints rows; ASK prints true or false; CONSTRUCT and DESCRIBE print the triples (Turtle
+    by default, JSON-LD with --format json, one triple per row with csv or tsv). Runs on the built graph, or with --endpoint on a remote SPARQL server (an incomplete answer
     from the server is an error, never printed as if complete).
     Exit codes: 0 rows printed; 1 query error or incomplete answer; 2 usage (also: a --source the
     build does not hold); 3 no build or the server cannot be reached.
@@ -311,8 +312,38 @@ def query(query: str | None, params: tuple[tuple[str, str], ...], fmt: str, buil
         nq = load_query(query)
     store = _open(build_dir, endpoint, default_graph, sources)
     result = run_query(store, nq, dict(params))
-    raw = select_json(result.variables, result.rows) if fmt == "json" else None
-    print_rows(result.variables, plain_rows(result), fmt, raw=raw)
+    if isinstance(result, bool):
+        _print_boolean(result, fmt)
+    elif isinstance(result, list):
+        _print_triples(result, fmt)
+    else:
+        raw = select_json(result.variables, result.rows) if fmt == "json" else None
+        print_rows(result.variables, plain_rows(result), fmt, raw=raw)
+
+
+def _print_boolean(value: bool, fmt: str) -> None:
+    """An ASK answer: the word (table, csv, tsv) or the SPARQL JSON results (json)."""
+    from graphkit.results import negotiate, write_boolean
+
+    if fmt == "json":
+        click.echo(write_boolean(value, negotiate("results", None, "json")).body.decode("utf-8"))
+    else:
+        click.echo("true" if value else "false")
+
+
+def _print_triples(triples: list, fmt: str) -> None:
+    """A CONSTRUCT or DESCRIBE answer: Turtle with the project's prefixes (table), JSON-LD (json), or
+    one triple per row with CURIEs (csv, tsv)."""
+    from graphkit.queries import shorten
+    from graphkit.results import negotiate, write_triples
+
+    if fmt in ("table", "json"):
+        written = write_triples(triples, negotiate("rdf", None, "turtle" if fmt == "table" else "jsonld"))
+        click.echo(written.body.decode("utf-8"), nl=not written.body.endswith(b"\n"))
+        return
+    columns = ["subject", "predicate", "object"]
+    rows = [dict(zip(columns, (shorten(t.subject), shorten(t.predicate), shorten(t.object)))) for t in triples]
+    print_rows(columns, sorted(rows, key=lambda r: tuple(map(str, r.values()))), fmt)
 
 
 def _open(build_dir: Path, endpoint: str | None, default_graph: str, sources: tuple[str, ...] = ()):
@@ -356,20 +387,35 @@ def stats(build_dir: Path) -> None:
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a query may run before it is stopped (HTTP 503).")
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
-              help="Rows (or triples) per answer at most; a capped answer has the header X-Graphkit-Truncated: true.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Queries run at once, each in its own process with the graph in memory.")
+              help="Rows (or triples) per answer at most: a longer answer is refused (400), unless the client "
+                   "sends partial=true to get the first rows, marked X-Graphkit-Truncated: true.")
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Light queries run at once, each in its own process with the graph in memory "
+                   "[default: one per core, at most 8].")
+@click.option("--heavy", default=None, type=click.IntRange(0, 64),
+              help="Heavy queries (those that outrun --light-budget) run at once, at a low CPU priority (nice 10); "
+                   "0: none is moved, every query stays in the light lane [default: half the cores, at least 1, at most 4].")
+@click.option("--light-budget", default=1.0, show_default=True, type=click.FloatRange(min=0.01),
+              help="Seconds a query may run among the light ones before it is moved to the heavy lane.")
+@click.option("--memory-limit", "memory_limit_mb", default=None, type=click.IntRange(min=0),
+              help="MiB of memory a query may take in its worker; past it the query is stopped (HTTP 503); 0: no "
+                   "limit [default: half the machine's memory shared among the workers, at most 4096].")
+@click.option("--client-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a client may take to send a request's head, and again its body, before it is "
+                   "disconnected (idle connections are closed after 5 s).")
 @click.option("--maps", "maps_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of network maps served at /maps/ [default: maps/ next to the --build folder].")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="An origin whose pages may read answers (repeatable; never with credentials).")
-def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, maps_dir: Path | None,
-          cors_origins: tuple[str, ...]) -> None:
+def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, workers: int | None,
+          heavy: int | None, light_budget: float, memory_limit_mb: int | None, client_timeout: float,
+          maps_dir: Path | None, cors_origins: tuple[str, ...]) -> None:
     """Serve the built graph as a read-only SPARQL 1.1 endpoint with a query page.
 
     The endpoint is /sparql (GET and POST; JSON, XML, CSV, TSV results; Turtle, N-Triples,
-    JSON-LD graphs); the page at / runs the named queries and opens the network maps. Updates
-    are refused. Stop with Ctrl+C.
+    JSON-LD, RDF/XML graphs); the page at / runs the named queries and opens the network maps.
+    Updates and requests from other sites' pages are refused; light queries are answered while
+    heavy ones run. Stop with Ctrl+C.
     Exit codes: 0 stopped; 2 usage; 3 no build or the port is taken.
 
     Example: graphkit serve --build build/graph --port 8000 --timeout 10 --max-rows 5000
@@ -389,13 +435,15 @@ def serve(build_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
     base = f"http://{shown}:{port}"
 
     def ready(pool) -> None:
-        click.echo(f"serving {nq} ({pool.info.triples} triples, {workers} worker(s)) at {base}/", err=True)
+        click.echo(f"serving {nq} ({pool.info.triples} triples; {pool.size} light and {pool.heavy} heavy "
+                   f"worker(s), {pool.memory_limit_mb or 'no limit of'} MiB per query) at {base}/", err=True)
         click.echo(f"SPARQL endpoint {base}/sparql; timeout {timeout:g} s; at most {max_rows} rows; Ctrl+C to stop",
                    err=True)
         if host not in ("127.0.0.1", "localhost", "::1"):
             click.echo(f"warning: listening on {host}: other machines can query this endpoint", err=True)
 
-    run_server(nq, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+    run_server(nq, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, heavy=heavy,
+               light_budget=light_budget, memory_limit_mb=memory_limit_mb, client_timeout=client_timeout,
                maps_dir=maps_dir or build_dir.parent / "maps", cors_origins=list(cors_origins), ready=ready)
 
 

@@ -167,10 +167,38 @@ def bind(query: NamedQuery, params: Mapping[str, Any]) -> dict[str, Any]:
     return {k: to_term(v, declared[k].type, k) for k, v in params.items()}
 
 
-def run_query(store: GraphStore, query: str | Path | NamedQuery, params: Mapping[str, Any] | None = None) -> SelectResult:
-    """Run a named query (by name, path or object) with bound parameters; return its rows."""
+def query_form(query: str | NamedQuery) -> str:
+    """The form of a query: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (``UPDATE`` for an update).
+
+    Raises:
+        QueryError: the text has no query form (the message says where).
+    """
+    from graphkit.store.sparqltext import shape
+
+    return shape(query.text if isinstance(query, NamedQuery) else query).form
+
+
+def run_query(store: GraphStore, query: str | Path | NamedQuery,
+              params: Mapping[str, Any] | None = None) -> SelectResult | bool | list[ox.Triple]:
+    """Run a named query (by name, path or object) with bound parameters, whatever its form.
+
+    Returns the rows of a SELECT query (:class:`SelectResult`), the answer of an ASK query
+    (``True`` or ``False``), or the triples of a CONSTRUCT or DESCRIBE query (a list of
+    ``pyoxigraph.Triple``).
+
+    Raises:
+        QueryError: the query cannot be parsed or run, a parameter is wrong, or it is an update.
+    """
     q = query if isinstance(query, NamedQuery) else load_query(query)
-    return store.select(q.text, bind(q, params or {}))
+    bindings = bind(q, params or {})
+    form = query_form(q)
+    if form == "ASK":
+        return store.ask(q.text, bindings)
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return store.construct(q.text, bindings)
+    if form == "UPDATE":
+        raise QueryError(f"{q.name}: SPARQL Update is not run by graphkit: edit the records and run `graphkit build`")
+    return store.select(q.text, bindings)
 
 
 def shorten(term: Any) -> Any:

@@ -16,40 +16,62 @@ Routes:
   ``/maps/NAME.html`` the network maps under the maps folder, read-only.
 
 Every query runs in a worker process (:mod:`graphkit.serve.pool`) that is killed when it outlives the
-timeout, and answers are capped at ``max_rows`` rows; a capped answer says so in the headers
-``X-Graphkit-Truncated: true`` and ``Warning``. Requests whose Host is not the server's own
-name are refused (no DNS rebinding); cross-origin reads are allowed only for the origins given,
-never with credentials.
+timeout; light queries are answered in their own lane while heavy ones run (decision 0021). Answers
+are capped at ``max_rows`` rows: an answer with more rows is refused (400, with a message saying
+so) unless the client asks for the first rows with ``partial=true``, and a partial answer says so
+in the headers ``X-Graphkit-Truncated: true`` and ``Warning``. Requests whose Host is not the
+server's own name are refused (no DNS rebinding); requests from other sites' pages (``Origin``,
+``Sec-Fetch-Site``) are refused unless their origin was given with ``--cors-origin``, and reads
+are then allowed without credentials. Parameters that are not UTF-8, graph IRIs that are not
+IRIs, request heads and bodies that arrive too slowly and idle connections are all turned away.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_to_bytes
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
+import anyio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from graphkit.namespaces import PREFIXES
-from graphkit.serve.pool import Job, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool
+from graphkit.serve.pool import (HeavyBusy, Job, MemoryLimitExceeded, PoolBusy, QueryTimeout, WorkerFailed,
+                                 WorkerPool)
 
 MAX_QUERY_BYTES = 1_000_000
+CLIENT_TIMEOUT = 10.0   # seconds a client may take to send a request's head, and again its body
+KEEP_ALIVE = 5          # seconds an idle keep-alive connection is kept open
+WAITING_REQUESTS = 512  # requests that may wait for a worker at once (threads blocked on the pool)
+PARTIAL = "partial"     # the parameter by which a client accepts the first max_rows rows of a longer answer
+TRUE_WORDS = ("true", "1", "yes")
 SD_PREFIXES = {"sd": "http://www.w3.org/ns/sparql-service-description#", "void": "http://rdfs.org/ns/void#",
                "dcterms": "http://purl.org/dc/terms/", "formats": "http://www.w3.org/ns/formats/",
                "graph": "https://w3id.org/graphkit/graph/", "xsd": "http://www.w3.org/2001/XMLSchema#"}
 WRITE_METHODS = ["PUT", "POST", "DELETE", "PATCH"]
 _MAP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.html$")
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8",
-          "favicon.svg": "image/svg+xml"}
-PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+          "favicon.svg": "image/svg+xml",
+          # YASGUI, copied from the npm registry's build by web-src/ (npm run build)
+          "vendor/yasgui.min.js": "text/javascript; charset=utf-8", "vendor/yasgui.min.css": "text/css; charset=utf-8",
+          "vendor/LICENSES.txt": "text/plain; charset=utf-8"}
+TERMS_QUERY = """SELECT DISTINCT ?kind ?term WHERE {
+  { ?term a ?type . VALUES (?type ?kind) { (owl:Class "class") (rdfs:Class "class")
+      (owl:ObjectProperty "property") (owl:DatatypeProperty "property") (owl:AnnotationProperty "property")
+      (rdf:Property "property") } }
+  UNION { [] a ?term . BIND("class" AS ?kind) }
+  FILTER(isIRI(?term))
+} ORDER BY ?kind ?term"""
+PREDICATES_QUERY = "SELECT DISTINCT ?term WHERE { [] ?term [] } ORDER BY ?term"
+PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self'; "
             "form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
 # maps are self-contained pyvis pages with inline script and style; they may reach nothing else
 MAP_CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
@@ -66,6 +88,7 @@ class Settings:
     maps_dir: Path | None = None
     cors_origins: list[str] = field(default_factory=list)
     allowed_hosts: list[str] | None = None  # None: any Host (the server was bound to a public address)
+    client_timeout: float = CLIENT_TIMEOUT
 
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -102,6 +125,10 @@ class _Guard:
                 return
         origin = headers.get("origin")
         cors_ok = origin is not None and origin in self.settings.cors_origins
+        refusal = None if cors_ok else cross_site_refusal(scope["method"], scope["path"], headers)
+        if refusal is not None:
+            await _text(403, refusal)(scope, receive, send)
+            return
         if scope["method"] == "OPTIONS":
             extra = {"Allow": "GET, POST, OPTIONS"}
             if cors_ok:
@@ -133,6 +160,34 @@ class _Guard:
             for k, v in _cors_headers(origin):
                 response.headers[k.decode()] = v.decode()
         await response(scope, receive, send)
+
+
+def cross_site_refusal(method: str, path: str, headers: dict[str, str]) -> str | None:
+    """Why a request sent by another site's page is refused, or None when it is not one.
+
+    Browsers say where a request comes from: ``Origin`` (on every POST and on cross-origin
+    fetches) and ``Sec-Fetch-Site``. A request from another site (``cross-site`` or ``same-site``,
+    or an ``Origin`` that is not this server's own) is refused, so no web page a researcher visits
+    can make the browser run queries here (CSRF, heavy queries) or read the page's API; only a
+    top-level navigation (a link followed to the page or a map) passes. Clients that are not
+    browsers (curl, SPARQLWrapper, rdflib) send neither header and pass.
+    """
+    fetch_site = headers.get("sec-fetch-site", "").lower()
+    origin = headers.get("origin")
+    host = headers.get("host", "")
+    own = origin is not None and origin.lower() in (f"http://{host}".lower(), f"https://{host}".lower())
+    foreign_origin = origin is not None and not own
+    foreign_site = fetch_site in ("cross-site", "same-site")
+    if not (foreign_origin or foreign_site):
+        return None
+    navigating = (method in ("GET", "HEAD") and headers.get("sec-fetch-mode", "") == "navigate"
+                  and headers.get("sec-fetch-dest", "document") == "document" and not foreign_origin)
+    if navigating and path != "/sparql" and not path.startswith("/api/"):
+        return None
+    who = origin if origin is not None else f"a {fetch_site} page"
+    return (f"cross-site request refused: {who} may not query this endpoint (protection against web pages "
+            "that make the browser send queries). To let a site's pages query it, start the server with "
+            "graphkit serve --cors-origin ORIGIN.")
 
 
 def _cors_headers(origin: str) -> list[tuple[bytes, bytes]]:
@@ -188,11 +243,20 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Any:
     """The ASGI application over a started :class:`WorkerPool`."""
     settings = settings or Settings()
 
+    limiter = anyio.CapacityLimiter(WAITING_REQUESTS)
+
     async def sparql(request: Request) -> Response:
-        params: list[tuple[str, str]] = list(request.query_params.multi_items())
+        try:
+            params = form_pairs(request.scope.get("query_string", b""), "query string")
+        except BadRequest as exc:
+            return _text(400, str(exc))
         if request.method == "POST":
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            body = await _read_limited(request)
+            try:
+                body = await _read_limited(request, settings.client_timeout)
+            except TimeoutError:
+                return _text(408, f"the request body did not arrive within {settings.client_timeout:g} s",
+                             {"Connection": "close"})
             if body is None:
                 return _text(413, f"the request is larger than {MAX_QUERY_BYTES} bytes")
             if ctype == "application/sparql-update":
@@ -200,13 +264,13 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Any:
             if ctype == "application/sparql-query":
                 try:
                     params.append(("query", body.decode("utf-8")))
-                except UnicodeDecodeError:
-                    return _text(400, "the query is not UTF-8 text")
+                except UnicodeDecodeError as exc:
+                    return _text(400, f"the query is not UTF-8 text (an invalid byte at offset {exc.start})")
             elif ctype == "application/x-www-form-urlencoded":
                 try:
-                    params += parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
-                except UnicodeDecodeError:
-                    return _text(400, "the form is not UTF-8 text")
+                    params += form_pairs(body, "form")
+                except BadRequest as exc:
+                    return _text(400, str(exc))
             else:
                 return _text(415, "POST a query as application/x-www-form-urlencoded (query=...) "
                                   "or as application/sparql-query")
@@ -221,10 +285,17 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Any:
         if len(queries) > 1:
             return _text(400, "more than one query parameter")
         query = queries[0]
-        if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
+        if len(query.encode("utf-8", "surrogatepass")) > MAX_QUERY_BYTES:
             return _text(413, f"the query is longer than {MAX_QUERY_BYTES} bytes")
         if _is_update(query):
             return _read_only("SPARQL Update")
+        default_graphs = [v for k, v in params if k == "default-graph-uri"]
+        named_graphs = [v for k, v in params if k == "named-graph-uri"]
+        bad = graph_iri_problem(default_graphs, named_graphs)
+        if bad:
+            return _text(400, bad)
+        partial_values = [v.strip().lower() for k, v in params if k == PARTIAL]
+        partial = bool(partial_values) and partial_values[-1] in TRUE_WORDS
         formats = [v for k, v in params if k == "format"]
         job = Job(
             query=query,
@@ -232,19 +303,28 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Any:
             format=formats[0] if formats else None,
             max_rows=settings.max_rows,
             params={k[1:]: v for k, v in params if k.startswith("$") and len(k) > 1},
-            default_graphs=[v for k, v in params if k == "default-graph-uri"],
-            named_graphs=[v for k, v in params if k == "named-graph-uri"],
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
         )
         try:
-            answer = await run_in_threadpool(pool.run, job)
+            answer = await anyio.to_thread.run_sync(pool.run, job, limiter=limiter, abandon_on_cancel=True)
         except QueryTimeout as exc:
             return _text(503, f"{exc} (the server's limit: graphkit serve --timeout)")
+        except HeavyBusy as exc:
+            return _text(503, str(exc), {"Retry-After": "5"})
         except PoolBusy as exc:
             return _text(503, f"{exc}; try again", {"Retry-After": "1"})
+        except MemoryLimitExceeded as exc:
+            return _text(503, str(exc))
         except WorkerFailed as exc:
             return _text(500, str(exc))
         headers = {"X-Graphkit-Rows": str(answer.rows), "Cache-Control": "no-store"}
         if answer.status == 200:
+            if answer.truncated and not partial:
+                return _text(400, f"the answer has more than {settings.max_rows} rows, the most this server sends "
+                                  f"(graphkit serve --max-rows): add LIMIT and OFFSET to fetch it in pages, narrow "
+                                  f"the query, or send {PARTIAL}=true to accept only the first {settings.max_rows} "
+                                  f"rows", {"X-Graphkit-Max-Rows": str(settings.max_rows), "Cache-Control": "no-store"})
             headers["X-Graphkit-Truncated"] = "true" if answer.truncated else "false"
             if answer.truncated:
                 headers["X-Graphkit-Max-Rows"] = str(settings.max_rows)
@@ -318,6 +398,30 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Any:
             out.append({"name": n, "href": f"/maps/{n}", "title": title, "details": ", ".join(details)})
         return out
 
+    terms_cache: dict[str, list[str]] = {}
+
+    async def api_terms(request: Request) -> Response:
+        """The classes and properties of the graph, for the editor's autocompletion (asked once)."""
+        if not terms_cache:
+            classes: set[str] = set()
+            properties: set[str] = set()
+            for text, kinds in ((TERMS_QUERY, True), (PREDICATES_QUERY, False)):
+                try:
+                    answer = await anyio.to_thread.run_sync(pool.run, Job(text, format="tsv"), limiter=limiter,
+                                                            abandon_on_cancel=True)
+                except (PoolBusy, QueryTimeout, WorkerFailed) as exc:
+                    return _text(503, f"the terms could not be read: {exc}", {"Retry-After": "1"})
+                if answer.status != 200:
+                    return _text(500, f"the terms could not be read: {answer.body.decode('utf-8', 'replace')}")
+                for line in answer.body.decode("utf-8").splitlines()[1:]:
+                    cells = line.split("\t")
+                    kind, term = (cells[0].strip('"'), cells[1]) if kinds else ("property", cells[0])
+                    if term.startswith("<") and term.endswith(">"):
+                        (classes if kind == "class" else properties).add(term[1:-1])
+            terms_cache["classes"] = sorted(classes)
+            terms_cache["properties"] = sorted(properties)
+        return JSONResponse(terms_cache, headers={"Cache-Control": "no-cache"})
+
     async def api_info(request: Request) -> Response:
         info = pool.info
         return JSONResponse({
@@ -339,7 +443,8 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Any:
 
     routes = [
         Route("/", page, methods=["GET"]),
-        Route("/static/{name}", static, methods=["GET"]),
+        Route("/static/{name:path}", static, methods=["GET"]),
+        Route("/api/terms", api_terms, methods=["GET"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/sparql", sparql_write, methods=["PUT", "DELETE", "PATCH"]),
         Route("/api/queries", api_queries, methods=["GET"]),
@@ -351,19 +456,65 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Any:
     return _Guard(app, settings)
 
 
-async def _read_limited(request: Request) -> bytes | None:
-    """The request body, or None when it is larger than MAX_QUERY_BYTES (never read whole)."""
+class BadRequest(ValueError):
+    """A request the endpoint cannot read (answered 400 with the message)."""
+
+
+def form_pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
+    """The ``name=value`` pairs of a query string or form body, percent-decoded as strict UTF-8.
+
+    Raises:
+        BadRequest: a name or value is not UTF-8 once decoded (the message names the parameter).
+    """
+    out: list[tuple[str, str]] = []
+    for part in raw.split(b"&"):
+        if not part:
+            continue
+        k, _, v = part.partition(b"=")
+        try:
+            name = unquote_to_bytes(k.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest(f"the {where} has a parameter name that is not UTF-8") from None
+        try:
+            value = unquote_to_bytes(v.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(f"the {where}'s parameter {name!r} is not UTF-8 text (an invalid byte at offset "
+                             f"{exc.start} of its value)") from None
+        out.append((name, value))
+    return out
+
+
+def graph_iri_problem(default_graphs: list[str], named_graphs: list[str]) -> str | None:
+    """Why a ``default-graph-uri`` or ``named-graph-uri`` cannot be used (not an absolute IRI), or None."""
+    import pyoxigraph as ox
+
+    for name, values in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
+        for v in values:
+            try:
+                ox.NamedNode(v)
+            except ValueError as exc:
+                return f"{name} {v!r} is not an absolute IRI: {exc}"
+    return None
+
+
+async def _read_limited(request: Request, timeout: float = CLIENT_TIMEOUT) -> bytes | None:
+    """The request body, or None when it is larger than MAX_QUERY_BYTES (never read whole).
+
+    Raises:
+        TimeoutError: the body did not arrive within ``timeout`` seconds (a slow client).
+    """
     try:
         if int(request.headers.get("content-length", "0")) > MAX_QUERY_BYTES:
             return None
     except ValueError:
         return None
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_QUERY_BYTES:
-            return None
-        chunks.append(chunk)
+    async with asyncio.timeout(timeout):
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_QUERY_BYTES:
+                return None
+            chunks.append(chunk)
     return b"".join(chunks)
 
 
@@ -386,19 +537,76 @@ def loopback_hosts(host: str) -> list[str] | None:
     return [host.lower(), "127.0.0.1", "localhost"]
 
 
+def _guarded_protocol(head_timeout: float) -> type:
+    """uvicorn's HTTP/1.1 protocol, with a deadline for each request's head.
+
+    uvicorn closes a keep-alive connection left idle after an answer, but not one that opens and
+    sends nothing, or sends its head a byte at a time (slowloris): each would hold a connection for
+    ever. Here a connection whose request head is not complete within ``head_timeout`` seconds of its
+    first byte (or of the connection) is closed.
+    """
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class GuardedH11Protocol(H11Protocol):
+        _head_timer: Any = None
+        _waiting_after: Any = None  # the cycle answered before the head being waited for
+
+        def _arm(self) -> None:
+            if self._head_timer is None:
+                self._waiting_after = self.cycle
+                self._head_timer = self.loop.call_later(head_timeout, self._head_too_slow)
+
+        def _disarm(self) -> None:
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+                self._head_timer = None
+
+        def _head_too_slow(self) -> None:
+            self._head_timer = None
+            if self.cycle is self._waiting_after and not self.transport.is_closing():
+                self.transport.close()  # no complete request head in time
+
+        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            if self.cycle is None or self.cycle.response_complete:
+                self._arm()
+            super().data_received(data)
+
+        def handle_events(self) -> None:
+            super().handle_events()
+            if self.cycle is not None and self.cycle is not self._waiting_after:
+                self._disarm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return GuardedH11Protocol
+
+
 def serve(nquads: Path, *, host: str = "127.0.0.1", port: int = 8000, timeout: float = 30.0, max_rows: int = 10_000,
-          workers: int = 2, maps_dir: Path | None = None, cors_origins: list[str] | None = None,
-          ready: Any = None) -> None:
-    """Load the dataset into ``workers`` processes and serve it until interrupted."""
+          workers: int | None = None, heavy: int | None = None, light_budget: float = 1.0,
+          memory_limit_mb: int | None = None, client_timeout: float = CLIENT_TIMEOUT, maps_dir: Path | None = None,
+          cors_origins: list[str] | None = None, ready: Any = None) -> None:
+    """Load the dataset into the worker processes and serve it until interrupted.
+
+    ``workers`` light queries and ``heavy`` heavy ones run at once (default: one light worker per
+    core, half as many heavy ones); see :class:`graphkit.serve.pool.WorkerPool`.
+    """
     import uvicorn
 
-    pool = WorkerPool(nquads, workers=workers, timeout=timeout).start()
+    pool = WorkerPool(nquads, workers=workers, timeout=timeout, heavy=heavy, light_budget=light_budget,
+                      memory_limit_mb=memory_limit_mb).start()
     settings = Settings(timeout=timeout, max_rows=max_rows, maps_dir=maps_dir, cors_origins=list(cors_origins or []),
-                        allowed_hosts=loopback_hosts(host))
+                        allowed_hosts=loopback_hosts(host), client_timeout=client_timeout)
     try:
         if ready is not None:
             ready(pool)
         uvicorn.run(create_app(pool, settings), host=host, port=port, log_level="warning", access_log=False,
-                    server_header=False, timeout_graceful_shutdown=2)
+                    server_header=False, timeout_graceful_shutdown=2, timeout_keep_alive=KEEP_ALIVE,
+                    http=_guarded_protocol(client_timeout))
     finally:
         pool.close()
