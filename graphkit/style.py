@@ -23,6 +23,7 @@ TYPE_COLOURS: dict[str, str] = {
     "migrant-association": "#d62728",
     "association": "#ff9896",
     "religious-organisation": "#9467bd",
+    "foundation": "#7b4173",
     "trade-union-body": "#8c564b",
     "cooperative": "#2ca02c",
     "social-cooperative": "#98df8a",

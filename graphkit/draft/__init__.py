@@ -340,6 +340,8 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
                 entry["candidates"] = org["new"]["candidates"]
             projects[i]["participants"].append(entry)
     unplaced.extend(unused_cues(text, language, mentions))
+    for p in projects:
+        _promoter_leads(p)
 
     # -- funds, budgets and shares
     for f in funds:
@@ -454,6 +456,19 @@ def _money(text: str, language: str, mentions: list[Mention], org_of: dict[int, 
 HEADER = ("# Draft written by `graphkit draft` from {file}: a proposal to review, not a record.\n"
           "# Every quote is verbatim from the page; confidence = how sure the role (0.9 heading or a role word\n"
           "# after the name, 0.7 a cue before it) times the name's match (registry score, 0.6 a new name).\n")
+
+
+def _promoter_leads(project: dict[str, Any]) -> None:
+    """A project (not a programme) that names no lead and one promoter ("promosso da", "promoted
+    by") is led by it: the records want exactly one lead, and a page that names no capofila
+    means the promoter. A programme, or several promoters, keep their role (docs/records.md)."""
+    if project.get("kind") == "programme":
+        return
+    parts = project["participants"]
+    promoters = [p for p in parts if p["role"] == "promoter"]
+    if len(promoters) == 1 and not any(p["role"] == "lead" for p in parts):
+        promoters[0]["role"] = "lead"
+        promoters[0]["found_by"] += "; the one promoter of a project that names no lead"
 
 
 def render(draft: dict[str, Any]) -> str:

@@ -144,6 +144,15 @@ def _used_new_ids(node: Any, found: set[str]) -> set[str]:
     return found
 
 
+def _place_entry(pid: str, proposal: dict[str, Any]) -> dict[str, Any]:
+    """A places-registry entry from a drafted place: its country is where it lies ``within`` when
+    the reviewer gave nothing narrower (the registry keeps no separate country)."""
+    entry = {"id": pid, **{k: v for k, v in proposal.items() if k not in ("id", "country")}}
+    if not entry.get("within") and proposal.get("country"):
+        entry["within"] = proposal["country"]
+    return entry
+
+
 def _place_refs(node: Any, found: set[str]) -> set[str]:
     """The ids of the ``place:ID`` references in a (stripped) project."""
     if isinstance(node, dict):
@@ -212,7 +221,7 @@ def accept_draft(draft_path: Path | str, *, page: Path | str | None = None,
                                f"as the participant's org)")
         new_orgs.append(entry)
     referenced = _place_refs(projects, set())
-    new_places = [{"id": pid, **{k: v for k, v in _strip(places[pid]).items() if k != "id"}}
+    new_places = [_place_entry(pid, _strip(places[pid]))
                   for pid in sorted(places) if pid in referenced or f"{NEW}{pid}" in referenced]
     unknown = sorted(u[len("place:"):] for u in used if u.startswith("place:") and u[len("place:"):] not in places)
     if unknown:
