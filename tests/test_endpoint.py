@@ -352,7 +352,7 @@ def test_the_page_loads_nothing_from_elsewhere(server):
     info = server.get("/api/info").json()
     assert info["maps"] == [{"name": "co-partners.html", "href": "/maps/co-partners.html", "title": MAP_TITLE,
                              "details": "all projects, 5 nodes"}]
-    assert [q["name"] for q in server.get("/api/queries").json()][:1] == ["network-members"]
+    assert [q["name"] for q in server.get("/api/queries").json()][:1] == ["disagreements"]
 
 
 def test_maps_are_served_read_only_without_traversal(server):
