@@ -252,8 +252,26 @@ def test_two_projects_on_one_page_each_with_its_participants_and_money(tmp_path)
     draft = draft_page(page, language="it", data_dir=DATA)
     got = [(p["id"], p["title"], [(x["org"], x["role"]) for x in p["participants"]],
             [(b["amount"], b.get("what")) for b in p["budgets"]]) for p in draft["projects"]]
-    assert got == [("two-1", "Primo passo", [("new:associazione-alfa-di-torino", "promoter")], [("10000", None)]),
-                   ("two-2", "Secondo passo", [("new:comune-di-bra", "promoter")], [("20000", "total")])]
+    # "presentato da": the promoter, and the lead of a project that names no capofila
+    assert got == [("two-1", "Primo passo", [("new:associazione-alfa-di-torino", "lead")], [("10000", None)]),
+                   ("two-2", "Secondo passo", [("new:comune-di-bra", "lead")], [("20000", "total")])]
+    assert draft["projects"][0]["participants"][0]["found_by"].endswith(
+        "; the one promoter of a project that names no lead")
+
+
+def test_promoters_stay_promoters_beside_a_lead_or_in_a_programme():
+    from graphkit.draft import _promoter_leads
+
+    def parts(*roles):
+        return [{"org": f"o{i}", "role": r, "found_by": "cue"} for i, r in enumerate(roles)]
+
+    cases = [({"participants": parts("promoter", "lead")}, ["promoter", "lead"]),
+             ({"participants": parts("promoter", "promoter")}, ["promoter", "promoter"]),
+             ({"kind": "programme", "participants": parts("promoter", "partner")}, ["promoter", "partner"]),
+             ({"participants": parts("funder", "promoter", "partner")}, ["funder", "lead", "partner"])]
+    for project, roles in cases:
+        _promoter_leads(project)
+        assert [p["role"] for p in project["participants"]] == roles
 
 
 def test_a_sentence_about_other_projects_gives_them_a_project_of_their_own(tmp_path):

@@ -241,7 +241,7 @@ VOCABULARY_IDS = {
              "managing-authority", "local-counterpart", "collaborator", "member", "associate",
              "accountable", "extending", "implementer"},
     "organisation-type": {
-        "ngo", "ngo-network", "migrant-association", "association", "religious-organisation",
+        "ngo", "ngo-network", "migrant-association", "association", "religious-organisation", "foundation",
         "trade-union-body", "cooperative", "social-cooperative", "training-body", "university",
         "research-centre", "chamber-of-commerce", "health-authority", "ministry",
         "government-department", "prefecture", "region", "province", "metropolitan-city",
