@@ -372,7 +372,7 @@ class RemoteStore:
                     break
                 try:
                     resp = self._post(page_query(qs, tie, want, start + len(rows), nested=nested), RESULTS, True,
-                                      original)
+                                      original, allow_cap=True)
                 except QueryError as exc:
                     if nested or not _SORTED_TOP.search(getattr(exc, "server_message", "")):
                         raise
@@ -381,6 +381,12 @@ class RemoteStore:
                     nested = True
                     continue
                 page = self._parse_solutions(resp)
+                signal = _truncation_signal(resp)
+                if signal is not None:  # a row cap (others raised): the page holds its first `cap` rows
+                    cap = signal[1] or 0
+                    if cap < 1 or len(page.rows) != cap or cap > want:
+                        raise TruncatedResult(f"incomplete answer from {self.endpoint}: {signal[0]}")
+                    size = want = cap
                 variables = page.variables
                 rows.extend(page.rows)
                 if len(page.rows) < want:
@@ -410,6 +416,9 @@ class RemoteStore:
         if qs.form != "ASK":
             raise QueryError("not an ASK query")
         res = self._parse_solutions(self._post(text, RESULTS, True, query))
+        if isinstance(res, _Solutions) and res.variables == ["__ASK_RETVAL"]:
+            # Virtuoso 7 answers ASK with a one-column table: one row of 1 for true, no row for false
+            return any(row[0] is not None and row[0].value not in ("0", "false") for row in res.rows)
         if not isinstance(res, ox.QueryBoolean):
             raise QueryError(f"{self.endpoint} did not answer an ASK query with a boolean")
         return bool(res)
