@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -134,7 +135,7 @@ def server_kind(resp: httpx.Response) -> str:
 _NODE_ID_JSON = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 _NODE_ID_XML = re.compile(rb"(<bnode>)nodeID://")
 # Virtuoso's errors: "Virtuoso 37000 Error SP030: ...", "Virtuoso 22023 Error SR353: ..."
-_VIRTUOSO_ERROR = re.compile(r"^Virtuoso (\w{5}) Error (\w+):")
+_VIRTUOSO_ERROR = re.compile(r"^Virtuoso \w{5} Error ")
 # Virtuoso's refusals of an update too big to compile
 _TOO_BIG = re.compile(r"SP031: .*exceeded \d+ lines|SQ199: Maximum size .* code vector")
 _SORTED_TOP = re.compile(r"SR353:.*Only (\d+) are allowed")
@@ -157,6 +158,7 @@ class RemoteStore:
             (Oxigraph, Virtuoso and ``graphkit serve`` are).
         timeout: seconds to wait for the server.
         auth: httpx credentials; by default from the environment (:func:`credentials_from_env`).
+        parallel: pages asked for at once when an answer is paged.
 
     Example:
         >>> store = RemoteStore("http://127.0.0.1:7878/query")  # doctest: +SKIP
@@ -169,6 +171,7 @@ class RemoteStore:
     verify_count: bool | None = None
     timeout: float = 120.0
     auth: Any = "env"
+    parallel: int = 4
     _graphs: list[str] | None = field(default=None, init=False, repr=False)
     _kind: str | None = field(default=None, init=False, repr=False)
 
@@ -356,46 +359,75 @@ class RemoteStore:
             raise TruncatedResult(f"incomplete answer from {self.endpoint}: {signal[0]}")
         return self._select_paged(qs, original, cap, res.variables)
 
+    def _page(self, qs: QueryShape, original: str, tie: list[str] | None, want: int, offset: int,
+              nested: bool) -> tuple[list[str], list[tuple], int | None]:
+        """One page: its variables, its rows, and the server's row cap when it said it capped the page.
+
+        Raises:
+            QueryError: with ``server_message``, e.g. Virtuoso's SR353 past its sorted-row limit.
+            TruncatedResult: the page was cut some other way.
+        """
+        resp = self._post(page_query(qs, tie, want, offset, nested=nested), RESULTS, True, original, allow_cap=True)
+        page = self._parse_solutions(resp)
+        signal = _truncation_signal(resp)
+        cap = None
+        if signal is not None:  # a row cap (others raised): the page holds its first `cap` rows
+            cap = signal[1] or 0
+            if cap < 1 or len(page.rows) != cap or cap > want:
+                raise TruncatedResult(f"incomplete answer from {self.endpoint}: {signal[0]}")
+        return page.variables, page.rows, cap
+
     def _select_paged(self, qs: QueryShape, original: str, size: int,
                       tie: list[str] | None) -> tuple[list[str], list[tuple]]:
         """Pages of ``size`` rows over a stable order (``tie``: the projected variables, None while
-        unknown for ``SELECT *``: learnt from the first page)."""
+        unknown for ``SELECT *``: learnt from the first page), ``parallel`` pages at a time.
+
+        The pages of a round are asked for together; the answer ends at the first page shorter than
+        asked (the later ones of its round are dropped: they hold nothing). A page the server capped
+        below what was asked makes the rest of its round wrong: it is kept, the rest dropped, and the
+        pages get the server's size. Past Virtuoso's MaxSortedTopRows (SR353) a page is cut by an
+        outer query instead (kept flat until then: Virtuoso drops the language tags of SAMPLE in a
+        nested aggregate).
+        """
         start = qs.offset or 0
         nested = False
-        while True:
-            rows: list[tuple] = []
-            variables: list[str] = []
-            restart = False
+        left = (lambda got: None) if qs.limit is None else (lambda got: qs.limit - got)
+        if tie is None:  # SELECT *: one page first, to learn the variables (and maybe the whole answer)
+            want = size if qs.limit is None else min(size, qs.limit)
+            variables, rows, cap = self._page(qs, original, None, want, start, nested)
+            if len(rows) < (cap or want):
+                return variables, rows
+            tie = variables
+        variables, rows = list(tie), []
+        with ThreadPoolExecutor(max(1, self.parallel)) as pool:
             while True:
-                want = size if qs.limit is None else min(size, qs.limit - len(rows))
-                if want <= 0:
-                    break
+                plan = []
+                for k in range(max(1, self.parallel)):
+                    offset = len(rows) + k * size
+                    room = left(offset)
+                    want = size if room is None else min(size, room)
+                    if want <= 0:
+                        break
+                    plan.append((offset, want))
+                if not plan:
+                    return variables, rows
+                futures = [pool.submit(self._page, qs, original, tie, want, start + offset, nested)
+                           for offset, want in plan]
                 try:
-                    resp = self._post(page_query(qs, tie, want, start + len(rows), nested=nested), RESULTS, True,
-                                      original, allow_cap=True)
+                    pages = [f.result() for f in futures]
                 except QueryError as exc:
                     if nested or not _SORTED_TOP.search(getattr(exc, "server_message", "")):
                         raise
-                    # past Virtuoso's MaxSortedTopRows: the same page cut by an outer query (kept flat
-                    # until then: Virtuoso drops the language tags of SAMPLE in a nested aggregate)
                     nested = True
                     continue
-                page = self._parse_solutions(resp)
-                signal = _truncation_signal(resp)
-                if signal is not None:  # a row cap (others raised): the page holds its first `cap` rows
-                    cap = signal[1] or 0
-                    if cap < 1 or len(page.rows) != cap or cap > want:
-                        raise TruncatedResult(f"incomplete answer from {self.endpoint}: {signal[0]}")
-                    size = want = cap
-                variables = page.variables
-                rows.extend(page.rows)
-                if len(page.rows) < want:
-                    break
-                if tie is None:  # more than one page: page again, now over a stable order
-                    tie, restart = variables, True
-                    break
-            if not restart:
-                return variables, rows
+                for (offset, want), (names, page_rows, cap) in zip(plan, pages):
+                    variables = names
+                    rows.extend(page_rows)
+                    if cap is not None and cap < want:  # the server's pages are smaller: the rest of the round is off
+                        size = cap
+                        break
+                    if len(page_rows) < want:
+                        return variables, rows
 
     def _count(self, qs: QueryShape) -> int:
         res = self._parse_solutions(self._post(count_query(qs), RESULTS, True))
