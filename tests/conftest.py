@@ -96,3 +96,84 @@ def start_oxigraph(*args: str) -> tuple[subprocess.Popen, str]:
     base = f"http://127.0.0.1:{port}"
     wait_for_http(f"{base}/query?query=ASK%7B%7D", proc)
     return proc, base
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 0
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+DirsAllowed = .
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 10
+MaxKeepAlives = 10
+KeepAliveTimeout = 10
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryCostEstimationTime = 400
+MaxQueryExecutionTime = 60
+"""
+
+
+def start_virtuoso(folder: Path, max_rows: int = 10_000) -> tuple[subprocess.Popen, str]:
+    """Virtuoso 7 (Debian's ``virtuoso-opensource``) with its database in ``folder``, on free loopback
+    ports, with the settings of a fresh install (answers capped at ``max_rows`` rows, as Debian's
+    ``ResultSetMaxRows``), and SPARQL Update and the Graph Store protocol (``/sparql-graph-crud``)
+    opened to the anonymous SPARQL user, as a test needs. Returns the process and the base URL.
+
+    Raises:
+        RuntimeError: virtuoso-t is not installed (``./setup.sh --tests`` installs it) or did not start.
+    """
+    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    if not binary or not isql:
+        raise RuntimeError("virtuoso-t and isql-vt are not installed: run ./setup.sh --tests "
+                           "(apt-get install virtuoso-opensource)")
+    folder.mkdir(parents=True, exist_ok=True)
+    sql_port, http_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port, max_rows=max_rows))
+    log = open(folder / "stdout.log", "wb")
+    proc = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=folder,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        wait_for_http(f"{base}/sparql?query=ASK%7B%7D", proc, timeout=120)
+        deadline = time.monotonic() + 60
+        while True:  # the SQL port may open a moment after the HTTP one
+            grant = subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba",
+                                    'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
+                                   capture_output=True, text=True, timeout=60)
+            if grant.returncode == 0 and "Error" not in grant.stdout + grant.stderr:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"isql-vt could not grant SPARQL_UPDATE: {grant.stdout}{grant.stderr}")
+            time.sleep(0.5)
+    except BaseException:
+        stop(proc)
+        log.close()
+        raise
+    log.close()
+    return proc, base
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A Virtuoso 7 server for the session, on loopback, with a temporary database; stopped after."""
+    proc, base = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield base
+    stop(proc)

@@ -15,7 +15,7 @@ from conftest import free_port, start_oxigraph, stop
 
 from graphkit import open_store
 from graphkit.cli import main
-from graphkit.queries import ParameterError, list_queries, plain_rows, run_query, to_dataframe
+from graphkit.queries import ParameterError, plain_rows, run_query, to_dataframe
 from graphkit.store.remote import (
     EndpointError,
     RemoteStore,
@@ -26,10 +26,6 @@ from graphkit.store.remote import (
 )
 from graphkit.store import QueryError
 
-EXAMPLES = {"project": "project:impra", "name": "Cicsene", "fund": "fund:fami", "place": "country:FRA",
-            "date": "2017-06-01", "network": "organisation:cop", "org": "organisation:regione-lazio",
-            "programme": "project:impra"}
-EMPTY_ON_SEEDS = {"programme-projects"}     # the seeds hold no programme (tests/test_page_records.py has one)
 HOSTILE = ['x" } ; DROP ALL ; #', "x' } DELETE WHERE { ?s ?p ?o } #", "<http://evil>", "\\u0022) } #", "a\nb"]
 # 650 million pairs: far longer than the server's 2 s timeout, which cancels it (a three-way join is not
 # cancelled by Oxigraph 0.5.13's --timeout-s at all: it ran on for minutes)
@@ -121,20 +117,6 @@ def test_blank_node_structures_are_never_split_across_batches(built):
     assert owner, "the ontology graph has blank nodes (OWL restrictions, lists)"
 
 
-@pytest.mark.parametrize("mode", ["server", "named-graphs"])
-@pytest.mark.parametrize("q", list_queries(), ids=lambda q: q.name)
-def test_every_named_query_gives_the_same_rows_remotely(union_server, plain_server, store, q, mode):
-    base = union_server[0] if mode == "server" else plain_server[0]
-    params = {p.name: EXAMPLES[p.name] for p in q.params}
-    expected = plain_rows(run_query(store, q, params))
-    with RemoteStore(f"{base}/query", default_graph=mode, page_size=7) as remote:
-        got = run_query(remote, q, params)
-    assert got.variables == run_query(store, q, params).variables
-    assert _normalise(plain_rows(got)) == _normalise(expected)
-    if q.params and q.name not in EMPTY_ON_SEEDS:  # the examples are chosen to find something
-        assert expected, f"{q.name} should find something with {params}"
-
-
 def test_without_the_union_the_plain_server_sees_nothing_in_its_default_graph(plain_server):
     with RemoteStore(f"{plain_server[0]}/query", default_graph="server") as remote:
         assert remote.select("SELECT * WHERE { ?s a mcn:Project }").rows == []
@@ -177,7 +159,7 @@ def test_malformed_sparql_gets_line_and_column_and_the_servers_message(union_ser
 def test_a_body_cut_off_by_the_servers_timeout_is_an_error_not_an_answer(union_server):
     # Oxigraph answers 200 and stops writing when --timeout-s fires
     with RemoteStore(f"{union_server[0]}/query", default_graph="server", verify_count=False, timeout=20) as remote:
-        with pytest.raises(TruncatedResult, match="not complete SPARQL JSON"):
+        with pytest.raises(TruncatedResult, match="the body is cut off before the end of the SPARQL"):
             remote.select(HEAVY_COUNT)
 
 
@@ -192,7 +174,7 @@ class _CappingProxy(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         type(self).seen_auth.append(self.headers.get("Authorization", ""))
         resp = httpx.post(self.upstream, content=body, trust_env=False,
-                          headers={"Content-Type": self.headers["Content-Type"], "Accept": self.headers["Accept"]})
+                          headers={"Content-Type": self.headers["Content-Type"], "Accept": "application/sparql-results+json"})  # it caps JSON
         data = resp.json()
         if "results" in data:
             data["results"]["bindings"] = data["results"]["bindings"][: self.cap]
@@ -226,6 +208,11 @@ def test_a_server_that_silently_caps_rows_is_caught_by_the_count_and_paged_aroun
     with RemoteStore(capping_proxy, default_graph="server", page_size=None) as remote:
         with pytest.raises(TruncatedResult, match=f"received 10 rows but the query has {len(whole.rows)}"):
             remote.select(q)
+    with RemoteStore(capping_proxy, default_graph="server") as remote:
+        # the defaults on a server not known to say when it cuts: the count shows rows missing, and
+        # pages of the 10 rows it gave fetch the rest
+        auto = remote.select(q)
+    assert sorted(map(repr, auto.rows)) == sorted(map(repr, whole.rows))
     with RemoteStore(capping_proxy, default_graph="server", page_size=10) as remote:  # pages within the cap
         got = remote.select(q)
         star = remote.select(q.replace("?org ?name WHERE", "* WHERE"))  # variables learnt from the first page

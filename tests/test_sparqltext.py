@@ -174,3 +174,22 @@ def test_update_is_recognised():
     assert shape("PREFIX a: <http://a/> DELETE WHERE { ?s ?p ?o }").form == "UPDATE"
     assert shape("DROP ALL").form == "UPDATE"
     assert shape("ASK { }").form == "ASK"
+
+
+def test_paging_never_orders_twice_by_the_same_variable():
+    # Virtuoso 7 moves values between rows when an ORDER BY that names a variable twice meets LIMIT/OFFSET
+    qs = shape("SELECT ?a ?b ?c ?d WHERE { ?a ?b ?c OPTIONAL { ?c ?x ?d } } ORDER BY ?a DESC(?b) STR(?c)")
+    assert page_query(qs, ["a", "b", "c", "d"], 10, 20).endswith(
+        "\nORDER BY ?a DESC(?b) STR(?c) ?c ?d\nLIMIT 10\nOFFSET 20\n")
+
+
+def test_a_nested_page_keeps_prologue_and_from_outside_and_gives_the_flat_pages_rows(store):
+    q = ("PREFIX x: <http://example.org/> SELECT ?p ?t FROM <https://w3id.org/graphkit/graph/source/impra> "
+         "WHERE { ?p a mcn:Project ; dcterms:title ?t } ORDER BY ?t LIMIT 50 VALUES ?z { 1 }")
+    qs = shape(q)
+    nested = page_query(qs, ["p", "t"], 2, 0, nested=True)
+    assert nested.startswith("PREFIX x: <http://example.org/> SELECT ?p ?t FROM "
+                             "<https://w3id.org/graphkit/graph/source/impra>\nWHERE {\n{\nSELECT ?p ?t")
+    assert nested.endswith("ORDER BY ?t ?p\nVALUES ?z { 1 }\n}\n}\nLIMIT 2\nOFFSET 0\n")
+    flat = page_query(qs, ["p", "t"], 2, 0)
+    assert store.select(nested).rows == store.select(flat).rows and len(store.select(flat).rows) == 2

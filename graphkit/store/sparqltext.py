@@ -524,21 +524,58 @@ def _text(qs: QueryShape, a: int, b: int) -> str:
     return qs.text[qs.tokens[a].start: qs.tokens[b - 1].end]
 
 
-def page_query(qs: QueryShape, tie_breakers: list[str] | None, limit: int, offset: int) -> str:
-    """The query ordered by its own ORDER BY and then every projected variable, one page of it."""
+def _order_keys(qs: QueryShape, tie_breakers: list[str] | None) -> str:
+    """The query's own ORDER BY conditions, then each tie-breaker the conditions do not already
+    order by as a plain variable (``?v``, ``ASC(?v)``, ``DESC(?v)``): ordering twice by the same
+    variable changes nothing in SPARQL, but Virtuoso 7 then moves values between rows whenever
+    such an ORDER BY meets LIMIT/OFFSET."""
+    conditions = _text(qs, *qs.order_by) if qs.order_by else ""
+    ordered: set[str] = set()
+    if qs.order_by:
+        toks = qs.tokens[qs.order_by[0]:qs.order_by[1]]
+        for k, t in enumerate(toks):
+            if t.kind == "var" and (k == 0 or not _is(toks[k - 1], "(")) and (
+                    k + 1 >= len(toks) or not _is(toks[k + 1], ")")):
+                ordered.add(t.text[1:])
+            elif (t.kind == "var" and k >= 2 and _is(toks[k - 1], "(") and toks[k - 2].is_kw("ASC", "DESC")
+                  and k + 1 < len(toks) and _is(toks[k + 1], ")")):
+                ordered.add(t.text[1:])
+    keys = " ".join(f"?{v}" for v in dict.fromkeys(tie_breakers or []) if v not in ordered)
+    return " ".join(x for x in (conditions, keys) if x)
+
+
+def page_query(qs: QueryShape, tie_breakers: list[str] | None, limit: int, offset: int, *,
+               nested: bool = False) -> str:
+    """The query ordered by its own ORDER BY and then every projected variable it does not already
+    order by, one page of it.
+
+    With ``nested``, the ordered query becomes a sub-SELECT and the page is cut by the outer query
+    (``SELECT ... WHERE { { the query ORDER BY ... } } LIMIT n OFFSET k``): Virtuoso sorts at most
+    ``MaxSortedTopRows`` (10,000) rows for a top-level ORDER BY with LIMIT/OFFSET (error SR353), and
+    this is the form it pages beyond that with. The prologue and FROM clauses stay outside.
+    """
     if qs.form != "SELECT":
         raise QueryError("only SELECT queries are paged")
     tokens = qs.tokens
-    conditions = _text(qs, *qs.order_by) if qs.order_by else ""
-    keys = " ".join(f"?{v}" for v in (tie_breakers or []))
-    order = " ".join(x for x in (conditions, keys) if x)
+    order = _order_keys(qs, tie_breakers)
     tail = qs.text[tokens[qs.values_index].start:] if qs.values_index is not None else ""
     if qs.modifiers_span is not None:
         head_end = tokens[qs.modifiers_span[0]].start
     else:
         head_end = tokens[qs.values_index].start if qs.values_index is not None else len(qs.text)
-    modifiers = (f"\nORDER BY {order}" if order else "") + f"\nLIMIT {limit}\nOFFSET {offset}\n"
-    return qs.text[:head_end] + modifiers + tail
+    ordering = f"\nORDER BY {order}" if order else ""
+    cut = f"\nLIMIT {limit}\nOFFSET {offset}\n"
+    if not nested:
+        return qs.text[:head_end] + ordering + cut + tail
+    dataset = " ".join(_text(qs, a, b) for a, b in qs.dataset_clauses)
+    inner, pos = [], tokens[qs.form_index].start
+    for a, b in qs.dataset_clauses:
+        inner.append(qs.text[pos: tokens[a].start])
+        pos = tokens[b - 1].end
+    inner.append(qs.text[pos:head_end])
+    projection = " ".join(f"?{v}" for v in tie_breakers) if tie_breakers else "*"
+    return (f"{qs.prologue}SELECT {projection} {dataset}\nWHERE {{\n{{\n{''.join(inner)}{ordering}\n{tail}\n}}\n}}"
+            f"{cut}")
 
 
 def count_query(qs: QueryShape, count_var: str = "graphkit_count") -> str:
