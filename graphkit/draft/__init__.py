@@ -32,6 +32,7 @@ from graphkit.draft.extract import (
     Mention, country_names, find_budgets, find_funds, find_names, find_project_titles, find_title, unused_cues,
 )
 from graphkit.draft.places import SCHEMA_KIND, origin_countries, read_places
+from graphkit.draft.programmes import find_programme
 from graphkit.draft.read import DraftError, detect_language, language_problem, patterns, read_page, segments
 from graphkit.records.reference import load_reference
 from graphkit.resolve import Resolver
@@ -222,6 +223,11 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
     reg = registry(data_dir)
     funds, fund_spans = find_funds(text, reg.funds, language)
     mentions = find_names(text, language, reg.gazetteer, fund_spans)
+    programme = find_programme(text, language, fund_spans)
+    if programme is not None and programme.name_span is not None:
+        # the programme's name (``Programme d'Appui aux Projets ...``) is no organisation
+        a, b = programme.name_span
+        mentions = [m for m in mentions if not (m.start < b and a < m.end)]
     # a listed name that is a country or a region is a place, not an organisation (``Germania``)
     mentions = [m for m in mentions if m.proposed_name or m.how not in ("list", "heading", "bare-acronym")
                 or not find_place(m.as_written, reference_dir=reg.reference_dir, kinds=["country", "region"])]
@@ -233,6 +239,8 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
     # -- projects: the page's, one per project named with a quoted title when it names two or more,
     #    and one for the other projects a sentence speaks of (``les précédents projets``)
     titles = find_project_titles(text, language)
+    if programme is not None:
+        titles = [t for t in titles if not programme.names(t["start"], t["end"])]     # the programme's own
     distinct = list(dict.fromkeys(t["title"] for t in titles))
     projects: list[dict[str, Any]] = []
     clauses: list[tuple[int, int, int]] = []
@@ -267,10 +275,16 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
             clauses.append((starts[i], end, len(projects) - 1))
     else:
         title = find_title(text, language)
+        if title and programme is not None and title["title"] == programme.title:
+            title = None
         project: dict[str, Any] = {"id": slug, "source": slug, "title": title["title"] if title else None}
         if title:
             project["title_quote"] = title["title_quote"]
         projects.append(project)
+    prog_index: int | None = None
+    if programme is not None and programme.needs_role and not any(
+            m.role is not None and programme.holds(m.start, m.segment.text) for m in mentions):
+        programme = None                # a sentence about "the programme" giving it no role: no programme
     other_rx = patterns(language).get("other_projects")
     other_quotes = {seg.text for seg in segments(text)
                     if other_rx and re.search(rf"(?<!\w)(?:{other_rx})", seg.text, re.IGNORECASE)}
@@ -281,6 +295,14 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
         projects.append({"id": f"{slug}-other", "source": slug, "title": None, "title_quote": first,
                          "found_by": "a sentence about other projects of the page (previous or sub-projects)"})
         other_index = len(projects) - 1
+    if programme is not None:
+        # the page's projects are the programme's: each ``part_of`` it, with the words that say so
+        prog_id = f"{slug}-programme"
+        for p in projects:
+            p["part_of"] = {"project": prog_id, "quote": programme.title_quote}
+        projects.append({"id": prog_id, "source": slug, "kind": "programme", "title": programme.title,
+                         "title_quote": programme.title_quote, "found_by": programme.found_by})
+        prog_index = len(projects) - 1
     for p in projects:
         p.update({"funding": [], "dates": {}, "places": [], "budgets": [], "participants": [],
                   "target_countries": [], "target_groups": []})
@@ -290,8 +312,15 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
             return [other_index]
         if pos is not None:
             i = _project_of(pos, clauses)
+            at = programme.start_of(pos) if prog_index is not None else None
+            # the nearer of the two opened before it: a project's clause, or the programme's words
+            if at is not None and (i is None or at > next(a for a, b, j in clauses if j == i and a <= pos < b)):
+                return [prog_index]
             if i is not None:
                 return [i]
+            return shared
+        if prog_index is not None and programme.holds(None, quote):
+            return [prog_index]
         return shared
 
     # -- participants
@@ -356,7 +385,7 @@ def draft_page(page: Path | str, *, language: str | None = None, url: str | None
         mine = [d for d in dates if i in targets(d.get("offset"), d["quote"])]
         block, rest = dates_block(mine, [d for d in durations if i in targets(d.get("offset"), d["quote"])])
         projects[i]["dates"] = block
-        if i == 0 or i == other_index:
+        if i in (0, other_index, prog_index):
             for d in rest:
                 unplaced.append({"what": f"{'duration' if 'months' in d else 'date'} not placed in the dates block",
                                  "as_written": d["as_written"], "quote": d["quote"]})
