@@ -1,6 +1,6 @@
 """Drafts scored against hand-made expected records (``data/pages-dev/expected/``): organisations
-found (precision, recall), roles right among them, and the recall of funds, dates and budgets
-(:func:`evaluate_pages`). Places are not extracted yet: their column says ``n/a``."""
+found (precision, recall), roles right among them, the recall of funds, dates, budgets and
+places, and programmes with the sub-projects drafted as ``part_of`` them (:func:`evaluate_pages`)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,9 @@ class PageScore:
     registry_wrong: int = 0
     wrong_matches: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
+    programmes: tuple[int, int] = (0, 0)     # expected programmes found by a drafted one
+    part_of: tuple[int, int] = (0, 0)        # expected sub-projects linked to a found programme
+    programmes_extra: int = 0                # drafted programmes that are no expected one
 
 
 def _names(o: dict[str, Any]) -> list[str]:
@@ -142,7 +145,52 @@ def score_page(draft: dict[str, Any], expected: dict[str, Any]) -> PageScore:
     exp_budgets = [b for p in expected.get("projects") or [] for b in p.get("budgets") or []]
     s.budgets = (sum(1 for b in exp_budgets if (Decimal(str(b["amount"])), b["currency"]) in money), len(exp_budgets))
     s.places, s.places_found, s.places_right = _score_places(draft, expected)
+    s.programmes, s.part_of, s.programmes_extra = _score_programmes(draft, expected)
     return s
+
+
+def _score_programmes(draft: dict[str, Any], expected: dict[str, Any]) -> tuple[tuple[int, int], tuple[int, int], int]:
+    """Programmes and their sub-projects: (expected programmes found, expected), (sub-projects
+    linked right, expected sub-projects), drafted programmes that are none of the expected.
+
+    An expected programme is a project of ``kind: programme`` or one another names as its
+    ``in_programme``; its sub-projects are those with ``part_of_project`` or ``in_programme``. A
+    drafted project of kind programme is one of them when its title is the expected one's (title,
+    aliases or identification, names folded as for organisations) or when one of its participants
+    is one of the expected programme's organisations. The sub-projects linked right to a found
+    programme are the drafted projects ``part_of`` it, at most as many as it has expected."""
+    exp = expected.get("projects") or []
+    refs = {p.get("in_programme") for p in exp} - {None}
+    programmes = [p for p in exp if p.get("kind") == "programme" or p.get("ref") in refs]
+    links: dict[str, int] = {}
+    for p in exp:
+        up = p.get("part_of_project") or p.get("in_programme")
+        if up:
+            links[up] = links.get(up, 0) + 1
+    drafted = [p for p in draft["projects"] if p.get("kind") == "programme"]
+    new_names = {o["id"]: o["name"] for o in draft.get("new_organisations") or []}
+
+    def same(d: dict[str, Any], e: dict[str, Any]) -> bool:
+        titles = [t for t in [e.get("title"), *(e.get("aliases_in_text") or []),
+                              (e.get("identified_as") or "").split(" (")[0]] if t]
+        if d.get("title") and any(same_name(d["title"], t) for t in titles):
+            return True
+        names = {n for x in d["participants"] for n in (x["as_written"], (x.get("match") or {}).get("name"),
+                                                        new_names.get(x["org"])) if n}
+        return any(same_name(a, b) for o in e.get("organisations") or [] for b in _names(o) for a in names)
+
+    found = right = 0
+    matched: set[int] = set()
+    for e in programmes:
+        hit = next((i for i, d in enumerate(drafted) if i not in matched and same(d, e)), None)
+        if hit is None:
+            continue
+        matched.add(hit)
+        found += 1
+        pid = drafted[hit]["id"]
+        subs = sum(1 for p in draft["projects"] if (p.get("part_of") or {}).get("project") == pid)
+        right += min(subs, links.get(e.get("ref"), 0))
+    return (found, len(programmes)), (right, sum(links.values())), len(drafted) - len(matched)
 
 
 def _score_funds(draft: dict[str, Any], expected: dict[str, Any]) -> tuple[int, int]:
@@ -258,20 +306,21 @@ def _frac(t: tuple[int, int]) -> str:
 def table(scores: list[PageScore], title: str | None = None) -> list[str]:
     """The table of scores: one row per page and the overall row (sums over the pages)."""
     head = ["page", "orgs found", "expected", "precision", "recall", "roles right", "registry ok/wrong", "funds",
-            "dates", "places", "places prec", "budgets"]
+            "dates", "places", "places prec", "budgets", "programmes", "part of", "progs extra"]
     rows = []
     total = PageScore("overall")
     for x in scores:
         for a in ("found", "expected", "found_right", "expected_found", "roles_right", "registry_right",
-                  "registry_wrong", "places_found", "places_right"):
+                  "registry_wrong", "places_found", "places_right", "programmes_extra"):
             setattr(total, a, getattr(total, a) + getattr(x, a))
-        for a in ("funds", "dates", "budgets", "places"):
+        for a in ("funds", "dates", "budgets", "places", "programmes", "part_of"):
             setattr(total, a, tuple(map(sum, zip(getattr(total, a), getattr(x, a)))))
     for s in scores + [total]:
         rows.append([s.page, str(s.found), str(s.expected), _ratio(s.found_right, s.found),
                      _ratio(s.expected_found, s.expected), f"{s.roles_right}/{s.expected_found}",
                      f"{s.registry_right}/{s.registry_wrong}", _frac(s.funds), _frac(s.dates), _frac(s.places),
-                     _ratio(s.places_right, s.places_found), _frac(s.budgets)])
+                     _ratio(s.places_right, s.places_found), _frac(s.budgets), _frac(s.programmes),
+                     _frac(s.part_of), str(s.programmes_extra)])
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     fmt = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
     lines = [title] if title else []
@@ -282,7 +331,9 @@ def table(scores: list[PageScore], title: str | None = None) -> list[str]:
 
 LEGEND = ("precision, recall: organisations by folded names; roles right: among the expected ones found; "
           "registry ok/wrong: registry matches of expected organisations; funds, dates, places, budgets: "
-          "found/expected; places prec: drafted places that are expected; -: none")
+          "found/expected; places prec: drafted places that are expected; programmes: expected programmes found "
+          "(a drafted programme by title or participants); part of: sub-projects linked to a found programme; "
+          "progs extra: drafted programmes that are none expected; -: none")
 
 
 def evaluate_pages(pages: Path, expected: Path, data_dir: Path | str | None = None) -> list[PageScore]:
@@ -341,7 +392,8 @@ def seed_expected(data_dir: Path | str) -> list[tuple[Path, dict[str, Any]]]:
                 dates.append({"kind": k, "value": str(v["value"])})
         places = [{"ref": x["place"]} for x in rec.get("places") or []]
         expected = {"source": src["file"].split("/")[-1].removesuffix(".txt"), "seed": rec["id"],
-                    "projects": [{"organisations": list(by_org.values()), "funds": fund_list, "dates": dates,
+                    "projects": [{"kind": rec.get("kind") or "project",
+                                  "organisations": list(by_org.values()), "funds": fund_list, "dates": dates,
                                   "places": places, "budgets": []}]}
         out.append((data_dir / src["file"], expected))
     return out
