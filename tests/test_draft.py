@@ -124,31 +124,31 @@ def test_evaluate_prints_todays_figures():
         return [line.split() for line in section.splitlines() if line and line[0].isalpha()
                 and not line.startswith(("page", "precision", "development", "seed"))]
     assert rows(dev) == [
-        ['en-ccme-jmdi', '4', '4', '1.00', '1.00', '4/4', '1/0', '-', '2/2', '2/3', '1.00', '3/3'],
-        ['en-eudif', '2', '2', '1.00', '1.00', '1/2', '0/0', '-', '-', '-', '-', '2/2'],
-        ['en-jmdi-profiles', '2', '2', '1.00', '1.00', '2/2', '0/0', '1/2', '2/2', '3/5', '1.00', '-'],
-        ['es-canarias-diourbel', '5', '4', '0.80', '1.00', '4/4', '0/0', '-', '2/2', '7/7', '1.00', '2/2'],
-        ['es-mpdl-codesarrollo', '5', '5', '1.00', '1.00', '4/5', '0/0', '-', '1/1', '4/4', '0.75', '-'],
-        ['fr-ambafrance-maroc', '4', '4', '1.00', '1.00', '4/4', '0/0', '3/3', '-', '4/7', '1.00', '-'],
-        ['fr-forim-mission', '9', '3', '0.33', '1.00', '2/3', '0/0', '-', '2/3', '6/8', '1.00', '-'],
-        ['fr-paisd-diaspora', '8', '8', '1.00', '1.00', '8/8', '0/0', '-', '2/2', '4/4', '1.00', '5/5'],
-        ['it-aics-dakar', '4', '3', '0.75', '1.00', '3/3', '0/0', '2/2', '2/2', '8/8', '0.67', '2/2'],
-        ['it-apei', '4', '6', '1.00', '0.67', '4/4', '1/0', '1/1', '-', '6/6', '0.86', '-'],
-        ['it-cagliari-fei', '3', '3', '1.00', '1.00', '3/3', '0/0', '4/4', '-', '4/6', '1.00', '4/4'],
-        ['it-conoscere-integrazione', '11', '10', '1.00', '1.00', '10/10', '1/0', '2/2', '1/1', '5/5', '1.00', '1/1'],
-        ['it-depomi-oriental', '4', '4', '1.00', '1.00', '4/4', '1/0', '1/1', '1/1', '3/4', '1.00', '-'],
-        ['it-lgnetea', '26', '25', '0.96', '1.00', '25/25', '2/0', '1/1', '-', '18/18', '1.00', '-'],
-        ['it-passerelles', '3', '3', '1.00', '1.00', '3/3', '0/0', '-', '2/2', '5/5', '0.83', '-'],
-        ['it-rimesse-ecuador', '5', '5', '1.00', '1.00', '5/5', '0/0', '-', '2/2', '5/5', '1.00', '1/1'],
-        ['overall', '99', '91', '0.91', '0.98', '86/89', '6/0', '15/16', '19/20', '84/95', '0.92', '20/20'],
+        ['en-ccme-jmdi', '4', '4', '1.00', '1.00', '4/4', '1/0', '-', '2/2', '2/3', '1.00', '3/3', '1/1', '2/2', '0'],
+        ['en-eudif', '2', '2', '1.00', '1.00', '1/2', '0/0', '-', '-', '-', '-', '2/2', '-', '-', '0'],
+        ['en-jmdi-profiles', '2', '2', '1.00', '1.00', '2/2', '0/0', '1/2', '2/2', '3/5', '1.00', '-', '-', '-', '0'],
+        ['es-canarias-diourbel', '5', '4', '0.80', '1.00', '4/4', '0/0', '-', '2/2', '7/7', '1.00', '2/2', '-', '-', '0'],
+        ['es-mpdl-codesarrollo', '5', '5', '1.00', '1.00', '4/5', '0/0', '-', '1/1', '4/4', '0.75', '-', '-', '-', '0'],
+        ['fr-ambafrance-maroc', '4', '4', '1.00', '1.00', '4/4', '0/0', '3/3', '-', '4/7', '1.00', '-', '-', '-', '0'],
+        ['fr-forim-mission', '8', '3', '0.38', '1.00', '2/3', '0/0', '-', '2/3', '6/8', '1.00', '-', '1/1', '1/2', '0'],
+        ['fr-paisd-diaspora', '8', '8', '1.00', '1.00', '8/8', '0/0', '-', '2/2', '4/4', '1.00', '5/5', '-', '-', '0'],
+        ['it-aics-dakar', '4', '3', '0.75', '1.00', '3/3', '0/0', '2/2', '2/2', '8/8', '0.67', '2/2', '-', '-', '0'],
+        ['it-apei', '4', '6', '1.00', '0.67', '4/4', '1/0', '1/1', '-', '6/6', '0.86', '-', '-', '-', '0'],
+        ['it-cagliari-fei', '3', '3', '1.00', '1.00', '3/3', '0/0', '4/4', '-', '4/6', '1.00', '4/4', '-', '-', '0'],
+        ['it-conoscere-integrazione', '11', '10', '1.00', '1.00', '10/10', '1/0', '2/2', '1/1', '5/5', '1.00', '1/1', '-', '-', '0'],
+        ['it-depomi-oriental', '4', '4', '1.00', '1.00', '4/4', '1/0', '1/1', '1/1', '3/4', '1.00', '-', '1/1', '1/1', '0'],
+        ['it-lgnetea', '26', '25', '0.96', '1.00', '25/25', '2/0', '1/1', '-', '18/18', '1.00', '-', '-', '-', '0'],
+        ['it-passerelles', '3', '3', '1.00', '1.00', '3/3', '0/0', '-', '2/2', '5/5', '0.83', '-', '-', '-', '0'],
+        ['it-rimesse-ecuador', '5', '5', '1.00', '1.00', '5/5', '0/0', '-', '2/2', '5/5', '1.00', '1/1', '-', '-', '0'],
+        ['overall', '98', '91', '0.92', '0.98', '86/89', '6/0', '15/16', '19/20', '84/95', '0.92', '20/20', '3/3', '4/5', '0'],
     ]
     assert rows(seeds) == [
-        ['discorsi', '46', '39', '0.85', '1.00', '39/39', '38/0', '1/1', '3/4', '2/4', '0.10', '-'],
-        ['impra', '18', '16', '0.94', '1.00', '14/16', '15/0', '1/1', '5/5', '3/3', '0.60', '-'],
-        ['ipocad-azione-4', '12', '11', '1.00', '1.00', '10/11', '10/0', '1/1', '2/2', '1/1', '0.50', '-'],
-        ['khouribga', '11', '12', '0.91', '0.83', '9/10', '8/0', '-', '0/1', '3/3', '0.50', '-'],
-        ['somicis', '9', '7', '0.89', '1.00', '5/7', '6/0', '1/1', '2/2', '1/1', '0.33', '-'],
-        ['overall', '96', '85', '0.90', '0.98', '77/83', '77/0', '4/4', '12/14', '10/12', '0.28', '-'],
+        ['discorsi', '46', '39', '0.85', '1.00', '39/39', '38/0', '1/1', '3/4', '2/4', '0.10', '-', '-', '-', '0'],
+        ['impra', '18', '16', '0.94', '1.00', '14/16', '15/0', '1/1', '5/5', '3/3', '0.60', '-', '-', '-', '0'],
+        ['ipocad-azione-4', '12', '11', '1.00', '1.00', '10/11', '10/0', '1/1', '2/2', '1/1', '0.50', '-', '-', '-', '0'],
+        ['khouribga', '11', '12', '0.91', '0.83', '9/10', '8/0', '-', '0/1', '3/3', '0.50', '-', '-', '-', '0'],
+        ['somicis', '9', '7', '0.89', '1.00', '5/7', '6/0', '1/1', '2/2', '1/1', '0.33', '-', '-', '-', '0'],
+        ['overall', '96', '85', '0.90', '0.98', '77/83', '77/0', '4/4', '12/14', '10/12', '0.28', '-', '-', '-', '0'],
     ]
 
 
@@ -346,3 +346,69 @@ def test_review_keys_are_the_five_allowed():
         for key in ("places", "budgets", "funding", "target_countries", "target_groups"):
             for x in project[key]:
                 assert "quote" in x
+
+
+def _projects(draft):
+    return [(p["id"], p.get("kind"), p["title"], (p.get("part_of") or {}).get("project"),
+             [(x["org"], x["role"]) for x in p["participants"]], [b["amount"] for b in p["budgets"]])
+            for p in draft["projects"]]
+
+
+def test_a_programme_and_its_two_projects_in_italian_and_english(tmp_path):
+    it = tmp_path / "prog-it.txt"
+    it.write_text("Nell’ambito del programma “Ponti di sviluppo”, finanziato dalla Fondazione Alfa e attuato "
+                  "dall’Associazione Beta, sono stati scelti due progetti. Il progetto presentato dall’Associazione "
+                  "Gamma di Torino, denominato “Primo passo”, ha ricevuto 10.000 euro e il progetto presentato dal "
+                  "Comune di Bra, denominato “Secondo passo”, ha ricevuto 20.000 euro.\n", encoding="utf-8")
+    draft = draft_page(it, language="it", data_dir=DATA)
+    # the programme's funder and implementer are the programme's, the promoters the projects'
+    assert _projects(draft) == [
+        ("prog-it-1", None, "Primo passo", "prog-it-programme", [("new:associazione-gamma-di-torino", "lead")],
+         ["10000"]),
+        ("prog-it-2", None, "Secondo passo", "prog-it-programme", [("new:comune-di-bra", "lead")], ["20000"]),
+        ("prog-it-programme", "programme", "Ponti di sviluppo", None,
+         [("new:fondazione-alfa", "funder"), ("new:associazione-beta", "implementer")], [])]
+    programme = draft["projects"][2]
+    assert (programme["found_by"], draft["projects"][0]["part_of"]["quote"]) == (
+        "programme named after 'Nell’ambito del programma'", it.read_text(encoding="utf-8").split(" Il progetto")[0])
+
+    en = tmp_path / "prog-en.txt"
+    en.write_text("Under the programme “Bridges for Development”, funded by the Alpha Foundation and implemented by "
+                  "the Beta Association, two projects were chosen. The project promoted by the Gamma Association, "
+                  "called “First Step”, received 10,000 euros and the project promoted by the Delta Association, "
+                  "called “Second Step”, received 20,000 euros.\n", encoding="utf-8")
+    assert _projects(draft_page(en, language="en", data_dir=DATA)) == [
+        ("prog-en-1", None, "First Step", "prog-en-programme", [("new:gamma-association", "lead")], ["10000"]),
+        ("prog-en-2", None, "Second Step", "prog-en-programme", [("new:delta-association", "lead")], ["20000"]),
+        ("prog-en-programme", "programme", "Bridges for Development", None,
+         [("new:alpha-foundation", "funder"), ("new:beta-association", "implementer")], [])]
+
+
+def test_a_programme_run_by_a_body_or_the_subject_of_a_sentence():
+    forim = draft_page(PAGES / "fr-forim-mission.txt", data_dir=DATA)
+    assert [(p["id"], p.get("kind"), p["title"], [(x["org"], x["role"]) for x in p["participants"]][:1])
+            for p in forim["projects"]] == [
+        ("fr-forim-mission", None, None, [("new:agence-francaise-de-developpement", "funder")]),
+        ("fr-forim-mission-programme", "programme", "Programme d'Appui aux Projets de développement local des "
+         "associations des migrant.e.s dans leurs pays d'origine", [("new:forim", "implementer")])]
+    # the programme's name is no organisation any more
+    assert "Programme d'Appui aux Projets" not in [u.get("as_written") for u in forim["unplaced"]]
+    ccme = draft_page(PAGES / "en-ccme-jmdi.txt", data_dir=DATA)
+    assert _projects(ccme) == [
+        ("en-ccme-jmdi", None, None, "en-ccme-jmdi-programme", [], ["230041"]),
+        ("en-ccme-jmdi-other", None, None, "en-ccme-jmdi-programme", [], ["229907.22"]),
+        ("en-ccme-jmdi-programme", "programme", None, None,
+         [("new:european-union", "funder"), ("new:swiss-agency-for-development-and-cooperation", "funder"),
+          ("new:united-nations-program-for-development", "implementer"), ("oim", "collaborator")], ["9500000"])]
+
+
+def test_no_programme_without_one_a_fund_is_no_programme(tmp_path):
+    page = tmp_path / "fami.txt"
+    page.write_text("Il progetto, finanziato dal Ministero dell’Interno nell’ambito del programma FAMI, è promosso "
+                    "dall’Associazione Alfa.\n", encoding="utf-8")
+    assert _projects(draft_page(page, language="it", data_dir=DATA)) == [
+        ("fami", None, None, None, [("ministero-interno", "funder"), ("new:associazione-alfa", "lead")], [])]
+    # the pages that speak of no programme: no programme, no part_of, as before
+    for name in ("it-passerelles", "it-apei", "fr-paisd-diaspora", "en-jmdi-profiles", "es-mpdl-codesarrollo"):
+        draft = draft_page(PAGES / f"{name}.txt", data_dir=DATA)
+        assert [(p.get("kind"), p.get("part_of")) for p in draft["projects"]] == [(None, None)] * len(draft["projects"])
