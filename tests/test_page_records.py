@@ -20,7 +20,7 @@ import yaml
 from graphkit.builder import build
 from graphkit.queries import plain_rows, run_query
 from graphkit.records import RecordsInvalid, load_records
-from graphkit.records import gazetteer
+from graphkit import gazetteer
 from graphkit.store import EmbeddedStore
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"

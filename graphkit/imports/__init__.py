@@ -31,7 +31,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
-import yaml
 
 from graphkit import paths as where   # the name ``paths`` is a dict of dataset files below
 from graphkit.imports import crs, eutf
@@ -67,13 +66,14 @@ def review_file(data_dir: Path | None = None) -> Path:
 
 
 def seed_organisations(data_dir: Path) -> list[dict[str, Any]]:
-    """The seed registry's organisations (``data/organisations.yaml``) as plain dicts."""
-    path = Path(data_dir) / "organisations.yaml"
+    """The seed registry's organisations (``data/organisations.yaml``) as plain dicts, read by
+    :func:`graphkit.resolve.registry.registry_entries` (the page drafter's reader too)."""
+    from graphkit.resolve.registry import RegistryError, registry_entries
+
     try:
-        items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except (OSError, yaml.YAMLError) as exc:
-        raise DatasetError(f"{path}: cannot read the seed registry: {exc}") from None
-    return [o for o in items if isinstance(o, dict) and o.get("id") and o.get("name")]
+        return registry_entries(data_dir, "organisations")
+    except RegistryError as exc:
+        raise DatasetError(str(exc)) from None
 
 
 def place_words(reference_dir: Path) -> tuple[set[str], set[str]]:

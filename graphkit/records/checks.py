@@ -243,7 +243,7 @@ def _check_geonames(c: _Checker, pid: str, p, f: str, r: str) -> None:
     """A places-registry entry with a GeoNames id: a kind below country level, an id the gazetteer
     knows, typed coordinates near the gazetteer's, and a ``within`` in the gazetteer's country. The
     gazetteer's place is kept in ``recs.geonames`` for the mapping (coordinates, country)."""
-    from graphkit.records.gazetteer import check_place
+    from graphkit.gazetteer import check_place
 
     if p.kind not in GEONAMES_KINDS:
         c.add(f, r, "geonames", f"a {p.kind} has no GeoNames id here (only {', '.join(sorted(GEONAMES_KINDS))})")

