@@ -26,7 +26,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -130,17 +130,27 @@ def _new_entries(draft: dict[str, Any], path: Path) -> tuple[dict[str, dict[str,
     return orgs, places
 
 
-def _used_new_ids(node: Any, found: set[str]) -> set[str]:
+def _strings(node: Any) -> Iterator[str]:
+    """Every string value in a draft's node, depth first."""
     if isinstance(node, dict):
         for v in node.values():
-            _used_new_ids(v, found)
+            yield from _strings(v)
     elif isinstance(node, list):
         for v in node:
-            _used_new_ids(v, found)
-    elif isinstance(node, str) and node.startswith(NEW):
-        found.add(node[len(NEW):])
-    elif isinstance(node, str) and node.startswith("place:" + NEW):
-        found.add("place:" + node[len("place:" + NEW):])
+            yield from _strings(v)
+    elif isinstance(node, str):
+        yield node
+
+
+def _used_new_ids(node: Any) -> set[str]:
+    """The ``new:ID`` organisations (as ``ID``) and ``place:new:ID`` places (as ``place:ID``) a
+    node refers to."""
+    found = set()
+    for text in _strings(node):
+        if text.startswith(NEW):
+            found.add(text[len(NEW):])
+        elif text.startswith("place:" + NEW):
+            found.add("place:" + text[len("place:" + NEW):])
     return found
 
 
@@ -153,17 +163,9 @@ def _place_entry(pid: str, proposal: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def _place_refs(node: Any, found: set[str]) -> set[str]:
+def _place_refs(node: Any) -> set[str]:
     """The ids of the ``place:ID`` references in a (stripped) project."""
-    if isinstance(node, dict):
-        for v in node.values():
-            _place_refs(v, found)
-    elif isinstance(node, list):
-        for v in node:
-            _place_refs(v, found)
-    elif isinstance(node, str) and node.startswith("place:"):
-        found.add(node[len("place:"):])
-    return found
+    return {text[len("place:"):] for text in _strings(node) if text.startswith("place:")}
 
 
 def _dump_list(items: list[dict[str, Any]]) -> str:
@@ -205,9 +207,7 @@ def accept_draft(draft_path: Path | str, *, page: Path | str | None = None,
 
     orgs, places = _new_entries(draft, draft_path)
     projects = [_strip(p) for p in draft["projects"]]
-    used = set()
-    for p in draft["projects"]:
-        _used_new_ids(_strip_review_only(p), used)
+    used = set().union(*(_used_new_ids(_strip_review_only(p)) for p in draft["projects"]))
     missing = sorted(u for u in used if not u.startswith("place:") and u not in orgs)
     if missing:
         raise _problem(draft_path, "projects", f"new:{missing[0]} is used but not proposed in new_organisations")
@@ -220,7 +220,7 @@ def accept_draft(draft_path: Path | str, *, page: Path | str | None = None,
                                f"give its {required} before accepting (or use an existing registry id "
                                f"as the participant's org)")
         new_orgs.append(entry)
-    referenced = _place_refs(projects, set())
+    referenced = _place_refs(projects)
     new_places = [_place_entry(pid, _strip(places[pid]))
                   for pid in sorted(places) if pid in referenced or f"{NEW}{pid}" in referenced]
     unknown = sorted(u[len("place:"):] for u in used if u.startswith("place:") and u[len("place:"):] not in places)

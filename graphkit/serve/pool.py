@@ -519,11 +519,7 @@ class WorkerPool:
                 remaining = self.timeout - (time.monotonic() - started)
             else:
                 remaining = self.timeout - (time.monotonic() - started)
-            if not w.conn.poll(max(0.0, remaining)):
-                log.warning("query timed out after %.1f s; killing its worker", time.monotonic() - started)
-                self.killed += 1
-                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-            answer = w.conn.recv()
+            answer = self._answer(w, remaining, started, "query")
             healthy = True
             return answer
         except (EOFError, OSError, BrokenPipeError):
@@ -538,6 +534,15 @@ class WorkerPool:
             else:
                 self._discard(w)
                 self._replace()
+
+    def _answer(self, w: _Worker, wait: float, started: float, what: str) -> Answer:
+        """The worker's answer within ``wait`` seconds; past it, a :class:`QueryTimeout` (the caller
+        discards the worker, which kills it)."""
+        if not w.conn.poll(max(0.0, wait)):
+            log.warning("%s timed out after %.1f s; killing its worker", what, time.monotonic() - started)
+            self.killed += 1
+            raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+        return w.conn.recv()
 
     def _settle_heavy(self, w: _Worker, healthy: bool) -> None:
         """A heavy worker finished: keep it for the next heavy query, unless the lane has enough."""
@@ -571,11 +576,7 @@ class WorkerPool:
                 self._renice(w)
             started = time.monotonic()
             w.conn.send(job)
-            if not w.conn.poll(self.timeout):
-                log.warning("heavy query timed out after %.1f s; killing its worker", time.monotonic() - started)
-                self.killed += 1
-                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-            answer = w.conn.recv()
+            answer = self._answer(w, self.timeout, started, "heavy query")
             healthy = True
             return answer
         except (EOFError, OSError, BrokenPipeError):
