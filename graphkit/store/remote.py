@@ -12,10 +12,11 @@ unchanged against any server. Differences it takes care of:
   Virtuoso, GraphDB) or by naming every named graph in the request (``"named-graphs"``, the
   default, which works with any SPARQL 1.1 server).
 - Incomplete answers: servers cut answers short (Oxigraph answers 200 with a cut-off body when its
-  timeout fires; Virtuoso silently stops at 10,000 rows). SELECT results are fetched in pages over
-  a stable order (the query's own ORDER BY, then every projected variable), every body is parsed
-  strictly, the truncation headers of known servers are checked, and the row count is compared
-  with a ``COUNT`` of the same query. Any mismatch raises :class:`TruncatedResult`: a partial
+  timeout fires; Virtuoso says it stopped at 10,000 rows). SELECT results are fetched in one
+  request, and in pages over a stable order (the query's own ORDER BY, then every projected
+  variable; by key ranges on Virtuoso, by offsets elsewhere) only when the server says it cut the
+  answer; every body is parsed strictly, the truncation headers of known servers are checked, and
+  on other servers the row count is compared with a ``COUNT`` of the same query (decision 0020). Any mismatch raises :class:`TruncatedResult`: a partial
   answer is never returned as if complete.
 
 Credentials come from ``GRAPHKIT_SPARQL_USER`` and ``GRAPHKIT_SPARQL_PASSWORD`` (HTTP Basic, or
@@ -318,7 +319,8 @@ class RemoteStore:
         Fetched in one request when the server can show the answer complete; when it says it
         capped the answer (``X-SPARQL-MaxRows``, ``X-Graphkit-Truncated``), or a count shows rows
         missing, the rest is fetched in pages of its cap over a stable order (the query's own ORDER
-        BY, then every projected variable). With an integer ``page_size``, always in pages.
+        BY, then every projected variable), by key ranges where the query allows it on Virtuoso
+        (``keyset``), else by offsets. With an integer ``page_size``, always in pages.
 
         Raises:
             QueryError: The query is malformed, not a SELECT query, or the server refused it (the
@@ -485,7 +487,11 @@ class RemoteStore:
                     skip = sum(r[i] is None for r in rows)
                     if skip >= size:
                         return None
-            if counting.result() != len(rows):
+            try:
+                counted = counting.result()
+            except QueryError:  # the count refused (a cost estimate, a timeout): page by offsets
+                return None
+            if counted != len(rows):
                 return None
         return variables, rows
 
