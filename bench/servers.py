@@ -1,7 +1,7 @@
 """Remote answers at the speed of the server: time graphkit's remote store against the Oxigraph
 server and Virtuoso 7, side by side in one run, and print the A/B ratios (issue 17, deliverable 2).
 
-    .venv/bin/python bench/servers.py --rows 100000 --repeats 3
+    .venv/bin/python bench/servers.py --rows 100000 --repeats 3 [--only paging]
 
 Starts, on loopback and in a temporary folder, an Oxigraph server with ``--union-default-graph``,
 a plain Oxigraph server, Virtuoso with its stock cap (``ResultSetMaxRows`` 10,000) and Virtuoso with
@@ -9,8 +9,9 @@ the cap raised above the answer; loads the curated build and ``--rows`` syntheti
 then times (median of ``--repeats``, the runs of A and B alternating):
 
 1. ``paged / one request``: the whole label table (``--rows`` rows, ordered and not) fetched by
-   ``RemoteStore`` in pages of the server's cap (Virtuoso as installed) against one request (the
-   raised cap); and on Oxigraph, forced pages of 10,000 rows against one request.
+   ``RemoteStore`` in pages of the server's cap (Virtuoso as installed: by key ranges, the default,
+   and by offsets) against one request (the raised cap); and on Oxigraph, forced pages of 10,000
+   rows (by offsets, the default there, and by key ranges) against one request.
 2. ``named-graphs / server``: the fund and place look-ups and the other named queries with
    parameters in the two default-graph modes, on each server.
 3. the push of the build, by the Graph Store protocol and by SPARQL Update.
@@ -156,7 +157,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--only", choices=["push", "paging", "modes"], action="append",
+                    help="run only these tables (repeatable; default: all)")
     args = ap.parse_args()
+    parts = set(args.only or ["push", "paging", "modes"])
     for tool in ("virtuoso-t", "isql-vt"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is not installed: run ./setup.sh --tests")
@@ -178,16 +182,17 @@ def main() -> None:
                 procs.append(proc)
                 servers[name] = urls
 
-            print("\n### Push of the build (seconds)\n")
-            print("| server | Graph Store | SPARQL Update | Update / Graph Store |")
-            print("| --- | --- | --- | --- |")
-            for name in ("oxigraph-union", "virtuoso"):
+            if "push" in parts:
+                print("\n### Push of the build (seconds)\n")
+                print("| server | Graph Store | SPARQL Update | Update / Graph Store |")
+                print("| --- | --- | --- | --- |")
+            for name in ("oxigraph-union", "virtuoso") if "push" in parts else ():
                 u = servers[name]
                 t_gsp, _ = timed(lambda: push(nq, u["query"], graph_store=u["store"]), 1)
                 t_upd, _ = timed(lambda: push(nq, u["query"], update_endpoint=u["update"]), 1)
                 push(nq, u["query"], graph_store=u["store"])
                 print(f"| {name} | {t_gsp:.2f} | {t_upd:.2f} | {t_upd / t_gsp:.1f} |", flush=True)
-            for name in ("oxigraph-plain", "virtuoso-uncapped"):
+            for name in ("oxigraph-plain", "virtuoso-uncapped") if "push" in parts else servers:
                 push(nq, servers[name]["query"], graph_store=servers[name]["store"])
             for name, u in servers.items():
                 r = httpx.put(u["store"], params={"graph": BIG}, content=big, timeout=600, trust_env=False,
@@ -201,17 +206,21 @@ def main() -> None:
             print("| --- | --- | --- | --- |")
             vu, vc = servers["virtuoso-uncapped"]["query"], servers["virtuoso"]["query"]
             ox_q = servers["oxigraph-union"]["query"]
-            for label, q in (("unordered", plain), ("ORDER BY", ordered)):
+            for label, q in (("unordered", plain), ("ORDER BY", ordered)) if "paging" in parts else ():
                 ab(f"Virtuoso, {label}: pages of its cap (10,000) / cap raised",
                    lambda: rows_of(vu, q), lambda: rows_of(vc, q), args.repeats)
+                ab(f"Virtuoso, {label}: offset pages of its cap (`keyset=False`) / cap raised",
+                   lambda: rows_of(vu, q), lambda: rows_of(vc, q, keyset=False), args.repeats)
                 ab(f"Oxigraph, {label}: pages of 10,000 / one request",
                    lambda: rows_of(ox_q, q), lambda: rows_of(ox_q, q, page_size=10_000), args.repeats)
+                ab(f"Oxigraph, {label}: key-range pages of 10,000 (`keyset=True`) / one request",
+                   lambda: rows_of(ox_q, q), lambda: rows_of(ox_q, q, page_size=10_000, keyset=True), args.repeats)
 
             print("\n### Named queries: `named-graphs` mode (B) against `server` mode (A), median seconds\n")
             print("| server, query | A: server | B: named-graphs | B / A |")
             print("| --- | --- | --- | --- |")
             worst = 0.0
-            for server, a_url, b_url in (("Oxigraph", servers["oxigraph-union"]["query"],
+            for server, a_url, b_url in () if "modes" not in parts else (("Oxigraph", servers["oxigraph-union"]["query"],
                                           servers["oxigraph-plain"]["query"]),
                                          ("Virtuoso", vc, vc)):
                 for q in list_queries():

@@ -524,12 +524,8 @@ def _text(qs: QueryShape, a: int, b: int) -> str:
     return qs.text[qs.tokens[a].start: qs.tokens[b - 1].end]
 
 
-def _order_keys(qs: QueryShape, tie_breakers: list[str] | None) -> str:
-    """The query's own ORDER BY conditions, then each tie-breaker the conditions do not already
-    order by as a plain variable (``?v``, ``ASC(?v)``, ``DESC(?v)``): ordering twice by the same
-    variable changes nothing in SPARQL, but Virtuoso 7 then moves values between rows whenever
-    such an ORDER BY meets LIMIT/OFFSET."""
-    conditions = _text(qs, *qs.order_by) if qs.order_by else ""
+def ordered_variables(qs: QueryShape) -> set[str]:
+    """The variables the query's ORDER BY orders by as plain variables (``?v``, ``ASC(?v)``, ``DESC(?v)``)."""
     ordered: set[str] = set()
     if qs.order_by:
         toks = qs.tokens[qs.order_by[0]:qs.order_by[1]]
@@ -540,19 +536,30 @@ def _order_keys(qs: QueryShape, tie_breakers: list[str] | None) -> str:
             elif (t.kind == "var" and k >= 2 and _is(toks[k - 1], "(") and toks[k - 2].is_kw("ASC", "DESC")
                   and k + 1 < len(toks) and _is(toks[k + 1], ")")):
                 ordered.add(t.text[1:])
+    return ordered
+
+
+def _order_keys(qs: QueryShape, tie_breakers: list[str] | None) -> str:
+    """The query's own ORDER BY conditions, then each tie-breaker the conditions do not already
+    order by as a plain variable (``?v``, ``ASC(?v)``, ``DESC(?v)``): ordering twice by the same
+    variable changes nothing in SPARQL, but Virtuoso 7 then moves values between rows whenever
+    such an ORDER BY meets LIMIT/OFFSET."""
+    conditions = _text(qs, *qs.order_by) if qs.order_by else ""
+    ordered = ordered_variables(qs)
     keys = " ".join(f"?{v}" for v in dict.fromkeys(tie_breakers or []) if v not in ordered)
     return " ".join(x for x in (conditions, keys) if x)
 
 
 def page_query(qs: QueryShape, tie_breakers: list[str] | None, limit: int, offset: int, *,
-               nested: bool = False) -> str:
+               nested: bool = False, columns: list[str] | None = None) -> str:
     """The query ordered by its own ORDER BY and then every projected variable it does not already
     order by, one page of it.
 
     With ``nested``, the ordered query becomes a sub-SELECT and the page is cut by the outer query
     (``SELECT ... WHERE { { the query ORDER BY ... } } LIMIT n OFFSET k``): Virtuoso sorts at most
     ``MaxSortedTopRows`` (10,000) rows for a top-level ORDER BY with LIMIT/OFFSET (error SR353), and
-    this is the form it pages beyond that with. The prologue and FROM clauses stay outside.
+    this is the form it pages beyond that with, projecting ``columns`` (default: the tie-breakers).
+    The prologue and FROM clauses stay outside.
     """
     if qs.form != "SELECT":
         raise QueryError("only SELECT queries are paged")
@@ -573,9 +580,65 @@ def page_query(qs: QueryShape, tie_breakers: list[str] | None, limit: int, offse
         inner.append(qs.text[pos: tokens[a].start])
         pos = tokens[b - 1].end
     inner.append(qs.text[pos:head_end])
-    projection = " ".join(f"?{v}" for v in tie_breakers) if tie_breakers else "*"
+    columns = columns or tie_breakers
+    projection = " ".join(f"?{v}" for v in columns) if columns else "*"
     return (f"{qs.prologue}SELECT {projection} {dataset}\nWHERE {{\n{{\n{''.join(inner)}{ordering}\n{tail}\n}}\n}}"
             f"{cut}")
+
+
+def keyset_key(qs: QueryShape, tie_breakers: list[str]) -> str | None:
+    """The variable a query can be paged by key ranges over (``FILTER(?k >= last)`` instead of
+    OFFSET), or None when it cannot.
+
+    The query must have no LIMIT, OFFSET, GROUP BY or HAVING, and either no ORDER BY (the key is
+    then the first tie-breaker) or an ORDER BY of one ascending variable (``?k``, ``ASC(?k)``). The
+    key must be projected as itself and occur in the WHERE group, where the filter goes.
+    """
+    if qs.form != "SELECT" or qs.where_open is None or any(
+            x is not None for x in (qs.limit, qs.offset, qs.group_by, qs.having)):
+        return None
+    if qs.order_by:
+        toks = qs.tokens[qs.order_by[0]:qs.order_by[1]]
+        if len(toks) == 1 and toks[0].kind == "var":
+            key = toks[0].text[1:]
+        elif (len(toks) == 4 and toks[0].is_kw("ASC") and _is(toks[1], "(") and toks[2].kind == "var"
+              and _is(toks[3], ")")):
+            key = toks[2].text[1:]
+        else:
+            return None
+    elif tie_breakers:
+        key = tie_breakers[0]
+    else:
+        return None
+    head = qs.tokens[qs.form_index:qs.where_open]
+    aliased = any(t.is_kw("AS") and k + 1 < len(head) and head[k + 1].text[1:] == key
+                  for k, t in enumerate(head))
+    in_where = any(t.kind == "var" and t.text[1:] == key for t in qs.tokens[qs.where_open:qs.where_close])
+    if aliased or not in_where or key not in tie_breakers:
+        return None
+    return key
+
+
+def keyset_query(qs: QueryShape, key: str, after: str | None, tie_breakers: list[str], limit: int,
+                 skip: int, *, unbound: bool = False) -> str:
+    """One page by key ranges: the rows whose ``?key`` is at least ``after`` (an RDF term written as
+    SPARQL, None for the first page), or with ``unbound`` the rows where it is unbound, ordered by
+    the key and then the other tie-breakers, ``skip`` rows (those holding ``after``, or unbound,
+    that earlier pages gave) left out, ``limit`` rows.
+
+    The filter goes at the end of the top-level group, where it constrains the whole group.
+    """
+    tokens = qs.tokens
+    close = tokens[qs.where_close].start
+    flt = f" FILTER(!BOUND(?{key}))\n" if unbound else f" FILTER(?{key} >= {after})\n" if after is not None else ""
+    if qs.modifiers_span is not None:
+        head_end = tokens[qs.modifiers_span[0]].start
+    else:
+        head_end = tokens[qs.values_index].start if qs.values_index is not None else len(qs.text)
+    tail = qs.text[tokens[qs.values_index].start:] if qs.values_index is not None else ""
+    order = " ".join(f"?{v}" for v in dict.fromkeys([key] + list(tie_breakers)))
+    cut = f"\nLIMIT {limit}\n" + (f"OFFSET {skip}\n" if skip else "")
+    return qs.text[:close] + flt + qs.text[close:head_end] + f"\nORDER BY {order}" + cut + tail
 
 
 def count_query(qs: QueryShape, count_var: str = "graphkit_count") -> str:
