@@ -193,3 +193,16 @@ def test_a_nested_page_keeps_prologue_and_from_outside_and_gives_the_flat_pages_
     assert nested.endswith("ORDER BY ?t ?p\nVALUES ?z { 1 }\n}\n}\nLIMIT 2\nOFFSET 0\n")
     flat = page_query(qs, ["p", "t"], 2, 0)
     assert store.select(nested).rows == store.select(flat).rows and len(store.select(flat).rows) == 2
+
+
+def test_a_parameter_a_sub_select_hands_out_is_bound_inside_it_too():
+    from pyoxigraph import NamedNode
+
+    from graphkit.store.sparqltext import inject_values
+
+    q = ("SELECT ?place ?p WHERE { { SELECT ?place ?where WHERE { ?where <http://x/within>* ?place } } "
+         "?p <http://x/in> ?where . OPTIONAL { ?p <http://x/near> ?place } }")
+    got = inject_values(q, {"place": NamedNode("http://x/FRA")})
+    assert got == ("SELECT ?place ?p WHERE { VALUES (?place) { (<http://x/FRA>) } "
+                   "{ SELECT ?place ?where WHERE { VALUES (?place) { (<http://x/FRA>) } ?where <http://x/within>* ?place } } "
+                   "?p <http://x/in> ?where . OPTIONAL { ?p <http://x/near> ?place } }")

@@ -505,12 +505,40 @@ def inject_values(query: str, bindings: Mapping[str, Any], *, qs: QueryShape | N
                          + " (write parameters in the top-level WHERE group, or in a sub-SELECT of it that "
                            "projects them as themselves)")
     block = values_block(bindings)
-    pos = qs.tokens[qs.where_open].end
-    out = f"{query[:pos]} {block}{query[pos:]}"
-    # the result must be the same tokens with the block inserted, nothing else
-    expected = len(qs.tokens) + len(tokenize(block))
+    inserts = [(qs.tokens[qs.where_open].end, block)]
+    inserts += [(pos, values_block({n: bindings[n] for n in names}))
+                for pos, names in _passing_subselects(qs, list(bindings)).items()]
+    out = query
+    for pos, text in sorted(inserts, reverse=True):
+        out = f"{out[:pos]} {text}{out[pos:]}"
+    # the result must be the same tokens with the blocks inserted, nothing else
+    expected = len(qs.tokens) + sum(len(tokenize(text)) for _pos, text in inserts)
     if len(tokenize(out)) != expected:  # pragma: no cover - defence in depth
         raise QueryError("internal error: binding the parameters changed the query")
+    return out
+
+
+def _passing_subselects(qs: QueryShape, names: list[str]) -> dict[int, list[str]]:
+    """The sub-SELECTs of the top-level group that hand a bound variable out unchanged, as the
+    offset just after the ``{`` of their WHERE group -> the variables to bind there too.
+
+    Binding them inside as well gives the same rows (the sub-SELECT's rows are joined with the same
+    binding outside), and a server then sees the bound value where the sub-SELECT uses it: Virtuoso
+    planned ``{ SELECT ?place ?where WHERE { ?where mcn:within* ?place } }`` with neither end of the
+    closure bound and answered no rows."""
+    tokens = qs.tokens
+    out: dict[int, list[str]] = {}
+    for o in occurrences(qs):
+        if o.name not in names or o.subquery is None or o.groups not in (("subquery",), ("subquery", "group")):
+            continue
+        if not _subselect_passes(qs, o.subquery, o.name):
+            continue
+        k = o.subquery + 1
+        while not _is(tokens[k], "{"):     # the sub-SELECT's WHERE group (a projection holds no "{")
+            k += 1
+        names_here = out.setdefault(tokens[k].end, [])
+        if o.name not in names_here:
+            names_here.append(o.name)
     return out
 
 
