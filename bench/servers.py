@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from pathlib import Path
 
 import httpx
 
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -41,82 +41,24 @@ from graphkit.builder import build  # noqa: E402
 from graphkit.queries import list_queries, run_query  # noqa: E402
 from graphkit.store.remote import RemoteStore, push  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import start_oxigraph, start_virtuoso  # noqa: E402  (the servers the tests start)
+
 BIG = "http://example.org/bench/big"
 LABEL = "http://example.org/bench/label"
 EXAMPLES = {"project": "project:impra", "name": "Cicsene", "fund": "fund:fami", "place": "country:FRA",
             "date": "2017-06-01", "network": "organisation:cop"}
-VIRTUOSO_INI = """[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-CheckpointInterval = 0
-NumberOfBuffers = 100000
-MaxDirtyBuffers = 60000
-DirsAllowed = .
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {dir}
-ServerThreads = 10
-[SPARQL]
-ResultSetMaxRows = {cap}
-MaxQueryCostEstimationTime = 400
-MaxQueryExecutionTime = 300
-"""
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str, proc: subprocess.Popen) -> None:
-    for _ in range(1200):
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}")
-        try:
-            httpx.get(url, timeout=1, trust_env=False)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer")
-
-
 def oxigraph(folder: Path | None, *args: str) -> tuple[subprocess.Popen, dict]:
-    """An Oxigraph server: its process and its URLs."""
-    port = _port()
+    """An Oxigraph server (the tests' launcher): its process and its URLs."""
     location = ["--location", str(folder)] if folder else []
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}",
-                             *location, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    _wait(f"{base}/query?query=ASK%7B%7D", proc)
+    proc, base = start_oxigraph(*location, *args)
     return proc, {"query": f"{base}/query", "store": f"{base}/store", "update": f"{base}/update"}
 
 
 def virtuoso(folder: Path, cap: int) -> tuple[subprocess.Popen, dict]:
-    """A Virtuoso server with ``ResultSetMaxRows = cap``, Update and Graph Store opened to SPARQL."""
-    folder.mkdir(parents=True)
-    sql, http = _port(), _port()
-    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(dir=folder, sql=sql, http=http, cap=cap))
-    proc = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(folder / "virtuoso.ini")], cwd=folder,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{http}"
-    _wait(f"{base}/sparql?query=ASK%7B%7D", proc)
-    for _ in range(120):
-        r = subprocess.run(["isql-vt", f"127.0.0.1:{sql}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
-                           capture_output=True, text=True)
-        if r.returncode == 0 and "Error" not in r.stdout:
-            break
-        time.sleep(0.5)
+    """A Virtuoso server (the tests' launcher) with ``ResultSetMaxRows = cap``, more memory and a
+    longer time limit than the tests give it; Update and Graph Store opened to SPARQL."""
+    proc, base = start_virtuoso(folder, cap, buffers=100_000, max_seconds=300)
     return proc, {"query": f"{base}/sparql", "store": f"{base}/sparql-graph-crud", "update": f"{base}/sparql"}
 
 

@@ -114,8 +114,8 @@ TransactionFile = {dir}/virtuoso-temp.trx
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
 CheckpointInterval = 0
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty_buffers}
 DirsAllowed = .
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -126,15 +126,18 @@ KeepAliveTimeout = 10
 [SPARQL]
 ResultSetMaxRows = {max_rows}
 MaxQueryCostEstimationTime = 400
-MaxQueryExecutionTime = 60
+MaxQueryExecutionTime = {max_seconds}
 """
 
 
-def start_virtuoso(folder: Path, max_rows: int = 10_000) -> tuple[subprocess.Popen, str]:
+def start_virtuoso(folder: Path, max_rows: int = 10_000, *, buffers: int = 20_000,
+                   max_seconds: int = 60) -> tuple[subprocess.Popen, str]:
     """Virtuoso 7 (Debian's ``virtuoso-opensource``) with its database in ``folder``, on free loopback
     ports, with the settings of a fresh install (answers capped at ``max_rows`` rows, as Debian's
     ``ResultSetMaxRows``), and SPARQL Update and the Graph Store protocol (``/sparql-graph-crud``)
     opened to the anonymous SPARQL user, as a test needs. Returns the process and the base URL.
+    ``buffers`` (8 KiB pages in memory) and ``max_seconds`` (a query's time limit) are larger for
+    the benchmark (``bench/servers.py``).
 
     Raises:
         RuntimeError: virtuoso-t is not installed (``./setup.sh --tests`` installs it) or did not start.
@@ -146,7 +149,8 @@ def start_virtuoso(folder: Path, max_rows: int = 10_000) -> tuple[subprocess.Pop
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port, max_rows=max_rows))
+    ini.write_text(VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port, max_rows=max_rows,
+                                   buffers=buffers, dirty_buffers=buffers * 3 // 4, max_seconds=max_seconds))
     log = open(folder / "stdout.log", "wb")
     proc = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=folder,
                             stdout=log, stderr=subprocess.STDOUT)
