@@ -79,3 +79,56 @@ def write_ngo_map(path: Path | str, *, out_dir: Path | str | None = None, source
     g = italian_ngo_network(store)
     shown = ", ".join(g.graph["sources"])
     return write_map(g, path, title=title or f"Italian NGOs across sources ({shown})", seed=seed)
+
+
+def italian_ngo_geo_network(store: EmbeddedStore, *, region: str | None = "Africa"):
+    """The geographic projection (:func:`graphkit.network.geo.geo_network`) of the sources the store
+    holds, restricted to the Italian NGOs (as :func:`italian_ngo_network`) and their projects: where
+    the Italian NGOs are and the countries they work in.
+
+    With ``region`` (a UN M49 region: ``Africa``, the default, ``Americas``, ``Asia``, ``Europe``,
+    ``Oceania``; None for all), only the projects linked to a place in that region, and of each
+    only the places in it."""
+    from graphkit.geo import world_region
+    from graphkit.network.geo import geo_network
+
+    g = geo_network(store)
+    places = g.graph["places"]
+
+    def inside(pl: str) -> bool:
+        country = places.get(pl, {}).get("country")
+        return region is None or bool(country and world_region(country.split(":", 1)[1]) == region)
+
+    for _, d in g.nodes(data=True):
+        if d.get("kind") == "project":
+            d["links"] = [x for x in d.get("links", []) if inside(x[0])]
+    italian = {n for n, d in g.nodes(data=True)
+               if d.get("kind") != "project" and d.get("country") == "ITA" and d.get("type") in ("ngo", "ngo-network")}
+    projects = {p for n in italian for p in g.neighbors(n) if g.nodes[p].get("links")}
+    italian = {n for n in italian if any(p in projects for p in g.neighbors(n))}
+    sub = g.subgraph(sorted(italian | projects)).copy()
+    sub.graph.update(g.graph)
+    used = {pl for p in projects for pl, _ in sub.nodes[p].get("links", [])} | \
+           {d["base"] for n, d in sub.nodes(data=True) if d.get("base")}
+    sub.graph["places"] = {k: v for k, v in g.graph["places"].items() if k in used}
+    sub.graph["projects"] = {k: v for k, v in g.graph.get("projects", {}).items() if k in projects}
+    sub.graph["sources"] = list(sources_in(store))
+    sub.graph["region"] = region
+    sub.graph["filters_text"] = (f"Italian NGOs and the places of their projects{' in ' + region if region else ''}, "
+                                 "across " + ", ".join(sub.graph["sources"]))
+    return sub
+
+
+def write_ngo_geo_map(path: Path | str, *, out_dir: Path | str | None = None,
+                      sources: Sequence[str] | None = ("eutf", "crs"), region: str | None = "Africa",
+                      title: str | None = None) -> Path:
+    """Write the geographic map of the Italian NGOs of ``sources`` (default: the imported datasets,
+    EUTF and CRS; None: every source of the build) and the places of their projects in ``region``
+    (default Africa; None: everywhere) to ``path``."""
+    from graphkit.geomap import write_geo_map
+
+    store = open_sources(out_dir, sources)
+    g = italian_ngo_geo_network(store, region=region)
+    shown = ", ".join(g.graph["sources"])
+    where = f" in {region}" if region else ""
+    return write_geo_map(g, path, title=title or f"Italian NGOs and where they work{where} ({shown})")
