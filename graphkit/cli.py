@@ -682,6 +682,59 @@ def map_cmd(projection, fund, year, start, end, roles, place, level, origins, se
         click.echo(f"wrote {screenshot}")
 
 
+@main.command("geomap")
+@build_option
+@click.option("--source", "sources", multiple=True, metavar="SOURCE",
+              help="Only these sources of the build: seeds, eutf, crs (repeatable) [default: seeds].")
+@click.option("--fund", default=None, help="Only projects funded under this scheme or below it (id, acronym, code).")
+@click.option("--year", type=int, default=None, help="Only projects active in this year.")
+@click.option("--from", "start", default=None, help="Only projects active on or after this date (2017, 2017-06, 2017-06-15).")
+@click.option("--to", "end", default=None, help="Only projects active on or before this date.")
+@click.option("--roles", default=None, help="Only participations in these roles (comma-separated: lead,partner).")
+@click.option("--place", default=None, help="Only projects that take place there or within it (CURIE, name or code).")
+@click.option("--map", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The HTML file to write [default: build/maps/geo-SOURCES.html]. (--out is the deprecated "
+                   "name of --build, so the file is --map, as in `graphkit sources map`.)")
+@click.option("--title", default=None, help="The page title.")
+@click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also save a PNG of the map opened in headless Chromium.")
+def geomap_cmd(build_dir, sources, fund, year, start, end, roles, place, out_path, title, screenshot) -> None:
+    """Write the geographic view: organisations, projects and places on a base map that works offline.
+
+    Places at their points (NUTS regions, countries, Italian municipalities, cities abroad; docs/
+    networks.md says where each comes from), cities, regions and countries told apart by symbol,
+    places of action filled, countries of origin ringed; organisations around their base (their
+    country, marked approximate, when the base is not recorded); arcs from each base to its
+    projects' places of action. Search, the network maps' filters and timeline, pan and zoom, a
+    side panel. Exit codes: 0 written; 2 usage (a filter or source that names nothing); 3 no build,
+    or the file or screenshot cannot be written.
+
+    Example: graphkit geomap --source seeds --map build/maps/geo-seeds.html
+    """
+    from graphkit.geomap import write_geo_map
+    from graphkit.network import resolve_filters
+    from graphkit.network.geo import geo_network
+
+    chosen = tuple(sources) or ("seeds",)
+    store = _open(build_dir, None, "named-graphs", chosen)
+    filters = resolve_filters(store, fund=fund, year=year, start=start, end=end, roles=roles, place=place)
+    g = geo_network(store, filters)
+    g.graph["filters_text"] = f"{filters.describe()}; sources: {', '.join(chosen)}"
+    path = out_path or paths.maps_dir() / f"geo-{'-'.join(chosen)}.html"
+    write_geo_map(g, path, title=title or ("The curated projects on the map" if chosen == ("seeds",)
+                                            else f"Projects on the map ({', '.join(chosen)})"))
+    places = len(g.graph.get("places", {}))
+    click.echo(f"wrote {path} ({sum(1 for _, d in g.nodes(data=True) if d.get('kind') != 'project')} organisations, "
+               f"{sum(1 for _, d in g.nodes(data=True) if d.get('kind') == 'project')} projects, {places} places)")
+    if screenshot:
+        from graphkit.browser import Chromium
+
+        with Chromium() as browser:
+            browser.open(path, ready="document.body.dataset.ready === '1'")
+            browser.screenshot(screenshot)
+        click.echo(f"wrote {screenshot}")
+
+
 @main.command("export")
 @_network_options
 @click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "csv"]), default="gexf", show_default=True,
@@ -881,15 +934,32 @@ def sources_list(build_dir: Path, fmt: str) -> None:
               help="The .html file to write [default: maps/italian-ngos-across-sources.html next to the --build "
                    "folder]. (--out is the deprecated name of --build here, so the file is --map.)")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the layout (same seed, same map).")
-def sources_map(build_dir: Path, sources: tuple[str, ...], map_path: Path | None, seed: int) -> None:
+@click.option("--geo", is_flag=True,
+              help="Write the geographic view instead: the Italian NGOs and the countries their projects "
+                   "work in, on a base map (default sources: eutf, crs; default file: "
+                   "maps/geo-italian-ngos.html next to the --build folder).")
+@click.option("--region", default="Africa", show_default=True,
+              type=click.Choice(["Africa", "Americas", "Asia", "Europe", "Oceania", "all"]),
+              help="With --geo: only the projects' places in this UN M49 region.")
+def sources_map(build_dir: Path, sources: tuple[str, ...], map_path: Path | None, seed: int, geo: bool = False,
+                region: str = "Africa") -> None:
     """Write the map of the Italian NGOs' network across sources (one self-contained HTML page).
 
     Nodes are the Italian NGOs (type NGO or NGO network, country Italy) and the organisations they
-    share projects with; each node lists the sources it appears in.
+    share projects with; each node lists the sources it appears in. With --geo, the geographic
+    view of the Italian NGOs and the places of their projects (in --region).
     Exit codes: 0 written; 2 usage (a source the build does not hold); 3 no build.
 
     Example: graphkit sources map --build build/graph --source seeds --source crs
     """
+    if geo:
+        from graphkit.sources import write_ngo_geo_map
+
+        path = map_path or build_dir.parent / "maps" / "geo-italian-ngos.html"
+        written = write_ngo_geo_map(path, out_dir=build_dir, sources=list(sources) or ("eutf", "crs"),
+                                    region=None if region == "all" else region)
+        click.echo(f"written {written}")
+        return
     from graphkit.sources import write_ngo_map
 
     path = map_path or build_dir.parent / "maps" / "italian-ngos-across-sources.html"
