@@ -164,12 +164,26 @@ def locate(ref: str, *, year: str | int | None = None) -> Point:
 
 
 @lru_cache(maxsize=1)
+def _country_rows() -> list[dict[str, str]]:
+    with (COORDINATES.parent / "country-codes" / "country-codes.csv").open(encoding="utf-8", newline="") as fh:
+        return [r for r in csv.DictReader(fh) if len(r["ISO3166-1-Alpha-3"]) == 3]
+
+
+@lru_cache(maxsize=1)
 def _world_regions() -> dict[str, str]:
     """ISO3 -> the UN M49 region (Africa, Americas, Asia, Europe, Oceania) of the country-codes table."""
-    path = COORDINATES.parent / "country-codes" / "country-codes.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {r["ISO3166-1-Alpha-3"]: r["Region Name"] for r in csv.DictReader(fh)
-                if r["ISO3166-1-Alpha-3"] and r["Region Name"]}
+    return {r["ISO3166-1-Alpha-3"]: r["Region Name"] for r in _country_rows() if r["Region Name"]}
+
+
+def nuts_country(code: str) -> str | None:
+    """The ISO 3166 alpha-3 code of the country of NUTS code ``code`` (``EL`` is Greece, ``UK`` the
+    United Kingdom), None when the table has no such country.
+
+    >>> nuts_country("ITC11"), nuts_country("EL30")
+    ('ITA', 'GRC')
+    """
+    iso2 = {"EL": "GR", "UK": "GB"}.get(code[:2], code[:2])
+    return next((r["ISO3166-1-Alpha-3"] for r in _country_rows() if r["ISO3166-1-Alpha-2"] == iso2), None)
 
 
 def world_region(iso3: str) -> str | None:
@@ -189,4 +203,4 @@ def match_rate() -> tuple[int, int]:
 
 
 __all__ = ["Point", "UnknownPlace", "locate", "nuts_point", "country_point", "comune_point", "geonames_point",
-           "point", "match_rate", "world_region", "COORDINATES"]
+           "point", "match_rate", "world_region", "nuts_country", "COORDINATES"]

@@ -169,6 +169,7 @@ def _legend(data: dict[str, Any]) -> str:
             f"<tr><td>{svg('region', a, '#5a2a00')}</td><td>filled orange: place of action (or recipient country)</td></tr>",
             f"<tr><td>{svg('country', 'none', o, 3)}</td><td>purple ring: country of origin of the people a project works with</td></tr>",
             f"<tr><td>{svg('country', a, o, 3)}</td><td>both</td></tr>",
+            f"<tr><td>{svg('city', '#ffffff', '#555555', 1.2)}</td><td>white: a place where organisations are based, and no project</td></tr>",
             f"<tr><td>{svg('city', '#ffffff', '#555555', 1.5, True)}</td><td>dashed: approximate point (a larger place's)</td></tr>",
             "</table><div><b>Organisations</b>: small dots by type, around their base</div><table>"]
     types: dict[tuple[str, str], int] = {}

@@ -131,6 +131,11 @@ def geo_network(store: GraphStore, filters: Filters | None = None) -> nx.Graph:
     def country_of(pid: str, depth: int = 0) -> str | None:
         if pid.startswith("country:"):
             return pid
+        if pid.startswith("place:comune-"):
+            return "country:ITA"
+        if pid.startswith("nuts:"):
+            iso3 = geo.nuts_country(pid[5:])
+            return f"country:{iso3}" if iso3 else None
         parent = places.get(pid, {}).get("within")
         return country_of(parent, depth + 1) if parent and depth < 10 else None
 

@@ -9,7 +9,7 @@
  * it (of action, recipient or origin: the relations of the projects shown decide its fill).
  *
  * Every string of the data reaches the page through textContent or a DOM property, never as
- * HTML: the data is JSON in a <script type="application/json"> element (with <, >, & escaped)
+ * HTML: the data is JSON in a script element of type application/json (with <, >, & escaped)
  * read by JSON.parse. */
 (function () {
   "use strict";
@@ -59,7 +59,7 @@
     if (!points.length) { view = {k: 1, x: 0, y: 0}; applyView(); return; }
     var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
     points.forEach(function (xy) { x0 = Math.min(x0, xy[0]); x1 = Math.max(x1, xy[0]); y0 = Math.min(y0, xy[1]); y1 = Math.max(y1, xy[1]); });
-    var w = Math.max(x1 - x0, 20), h = Math.max(y1 - y0, 20);
+    var w = Math.max(x1 - x0, 3), h = Math.max(y1 - y0, 3);          // one place: about a degree around it
     var k = Math.min((wh[0] - 2 * pad) / w, (wh[1] - 2 * pad) / h, 400);
     view = {k: k, x: wh[0] / 2 - k * (x0 + x1) / 2, y: wh[1] / 2 - k * (y0 + y1) / 2};
     applyView();
@@ -191,7 +191,8 @@
       placeStyle(s, p, how);
       g.appendChild(s);
       var label = sv("text", {x: SIZES[p.shape] + 4, y: 4});
-      label.textContent = p.name;
+      // a NUTS 3 region is often named after its city (Torino): say which one this is
+      label.textContent = p.level === 3 ? p.name + " (NUTS 3)" : p.name;
       g.appendChild(label);
       g.addEventListener("click", function (ev) { ev.stopPropagation(); if (!svg.dataset.dragged) { select("place", pi); } });
       g.addEventListener("mousemove", function (ev) { showTip(ev, p.name + " (" + describePlace(p) + ")"); });
@@ -508,7 +509,7 @@
   function screenOf(key) {
     var e = gPlaces.querySelector('[data-key="' + CSS.escape(key) + '"]') || gOrgs.querySelector('[data-key="' + CSS.escape(key) + '"]');
     if (!e) { return null; }
-    var r = e.getBoundingClientRect();
+    var r = e.firstChild.getBoundingClientRect();      // the symbol, not its label
     return [r.left + r.width / 2, r.top + r.height / 2];
   }
   function placeIndex(key) { for (var i = 0; i < DATA.places.length; i++) { if (DATA.places[i].key === key) { return i; } } return -1; }
@@ -519,7 +520,9 @@
     search: function (text) { var hit = find(text); if (!hit) { return null; } select(hit.kind, hit.i, true); return hit.kind === "org" ? DATA.orgs[hit.i].key : DATA.places[hit.i].key; },
     selectOrg: function (key) { select("org", orgIndex(key), true); },
     selectPlace: function (key) { select("place", placeIndex(key), true); },
-    view: function () { return {k: view.k, x: view.x, y: view.y}; }
+    view: function () { return {k: view.k, x: view.x, y: view.y}; },
+    // the page coordinates of a WGS84 point, as the markers are placed
+    project: function (lon, lat) { var s = screen(projection([lon, lat])), r = svg.getBoundingClientRect(); return [s[0] + r.left, s[1] + r.top]; }
   };
   refresh();
   fitShown();
