@@ -244,11 +244,15 @@ def bipartite_network(store: GraphStore, filters: Filters | None = None) -> nx.G
     parts = participations(store, filters)
     by_org: dict[str, list[tuple[str, str]]] = {}
     by_pair: dict[tuple[str, str], list[str]] = {}
+    by_project: dict[str, tuple[set[str], set[str]]] = {}     # members and roles, once (not a scan per project)
     for o, p, r in parts:
         by_org.setdefault(o, []).append((p, r))
         by_pair.setdefault((o, p), []).append(r)
+        members_roles = by_project.setdefault(p, (set(), set()))
+        members_roles[0].add(o)
+        members_roles[1].add(r)
     g = nx.Graph()
-    projects = sorted({p for _, p, _ in parts})
+    projects = sorted(by_project)
     graph_meta(g, "bipartite", filters, cat, projects)
     for oid in sorted(by_org):
         g.add_node(oid, bipartite=0, **org_node(oid, cat, by_org[oid]))
@@ -256,7 +260,7 @@ def bipartite_network(store: GraphStore, filters: Filters | None = None) -> nx.G
     for pid in projects:
         info = pcat.get(pid, {"label": slug_of(pid), "title": slug_of(pid), "start": None, "end": None,
                               "funds": [], "places": [], "place_labels": [], "countries": [], "acronym": None})
-        members = sorted({o for o, p, _ in parts if p == pid})
+        members = sorted(by_project[pid][0])
         g.add_node(pid, bipartite=1, label=info["label"], kind="project", type="project", type_label="project",
                    title=info["title"], acronym=info["acronym"], start=info["start"], end=info["end"],
                    funds=list(info["funds"]), places=list(info["places"]), place_labels=list(info["place_labels"]),
@@ -266,7 +270,7 @@ def bipartite_network(store: GraphStore, filters: Filters | None = None) -> nx.G
                    if len(info["countries"]) == 1 else None,
                    aliases=[info["title"]] if info["title"] != info["label"] else [],
                    projects=[pid], project_labels=[info["label"]],
-                   roles=sorted({r for _, p, r in parts if p == pid}),
+                   roles=sorted(by_project[pid][1]),
                    participants=len(members), evidence=[])
     ev = cat.evidence()
     for (o, p), roles in sorted(by_pair.items()):
