@@ -54,12 +54,13 @@
     drawMarkers();
   }
 
-  function fitTo(points) {
+  function fitTo(points, least) {
     var wh = size(), pad = 60;
+    least = least || 3;                 // the smallest extent shown, in projected units (about degrees / 3)
     if (!points.length) { view = {k: 1, x: 0, y: 0}; applyView(); return; }
     var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
     points.forEach(function (xy) { x0 = Math.min(x0, xy[0]); x1 = Math.max(x1, xy[0]); y0 = Math.min(y0, xy[1]); y1 = Math.max(y1, xy[1]); });
-    var w = Math.max(x1 - x0, 3), h = Math.max(y1 - y0, 3);          // one place: about a degree around it
+    var w = Math.max(x1 - x0, least), h = Math.max(y1 - y0, least);
     var k = Math.min((wh[0] - 2 * pad) / w, (wh[1] - 2 * pad) / h, 400);
     view = {k: k, x: wh[0] / 2 - k * (x0 + x1) / 2, y: wh[1] / 2 - k * (y0 + y1) / 2};
     applyView();
@@ -243,7 +244,6 @@
       var p = sv("path", {d: arcPath(screen(DATA.places[a.from].xy), screen(DATA.places[a.to].xy)),
                           "stroke-width": Math.min(1 + Math.sqrt(n) * 1.2, 9)});
       p.dataset.from = DATA.places[a.from].key; p.dataset.to = DATA.places[a.to].key; p.dataset.projects = String(n);
-      if (own !== null && a.orgs[own]) { p.setAttribute("class", "gk-own"); }
       gArcs.appendChild(p);
     });
     // the selected organisation's own arcs start at its dot
@@ -343,6 +343,13 @@
     });
     if (action.length) { info.appendChild(el("h3", "Place of action of")); info.appendChild(list(action)); }
     if (origin.length) { info.appendChild(el("h3", "Country of origin targeted by")); info.appendChild(list(origin)); }
+    var working = shown.orgs.filter(function (o) {
+      return o.parts.some(function (x) { var pr = DATA.projects[x[0]]; return pr.action.indexOf(pi) >= 0 || pr.recipient.indexOf(pi) >= 0; });
+    });
+    if (working.length) {
+      info.appendChild(el("h3", "Organisations working here (" + working.length + ")"));
+      info.appendChild(list(working.map(function (o) { return link(DATA.orgs[o.i].name, function () { select("org", o.i, true); }); })));
+    }
     var based = shown.orgs.filter(function (o) { return DATA.orgs[o.i].base === pi; });
     if (based.length) {
       info.appendChild(el("h3", "Organisations drawn here (" + based.length + ")"));
@@ -362,8 +369,8 @@
     if (kind === "org") { showOrg(i); } else if (kind === "place") { showPlace(i); }
     markSelected();
     if (zoom && kind) {
-      var pts = [];
-      if (kind === "place") { pts.push(DATA.places[i].xy); }
+      var pts = [], least = 3;
+      if (kind === "place") { pts.push(DATA.places[i].xy); least = {country: 40, region: 8, city: 3}[DATA.places[i].shape]; }
       else {
         var d = DATA.orgs[i];
         if (d.base !== null) { pts.push(DATA.places[d.base].xy); }
@@ -372,7 +379,7 @@
           p.action.concat(p.recipient).forEach(function (pi) { pts.push(DATA.places[pi].xy); });
         });
       }
-      fitTo(pts);
+      fitTo(pts, least);
     } else {
       drawMarkers();
     }
