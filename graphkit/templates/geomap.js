@@ -172,7 +172,7 @@
     });
     Object.keys(byBase).forEach(function (b) {
       byBase[b].forEach(function (i, n) {
-        var r = 9 + 4.2 * Math.sqrt(n), a = n * 2.39996323;
+        var r = 9 + 4.2 * Math.sqrt(n), a = n * 2.39996323 - Math.PI / 2;      // the first above: labels are on the right
         out[i] = [Number(b), r * Math.cos(a), r * Math.sin(a)];
       });
     });
