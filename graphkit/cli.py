@@ -723,9 +723,10 @@ def geomap_cmd(build_dir, sources, fund, year, start, end, roles, place, out_pat
     path = out_path or paths.maps_dir() / f"geo-{'-'.join(chosen)}.html"
     write_geo_map(g, path, title=title or ("The curated projects on the map" if chosen == ("seeds",)
                                             else f"Projects on the map ({', '.join(chosen)})"))
-    places = len(g.graph.get("places", {}))
-    click.echo(f"wrote {path} ({sum(1 for _, d in g.nodes(data=True) if d.get('kind') != 'project')} organisations, "
-               f"{sum(1 for _, d in g.nodes(data=True) if d.get('kind') == 'project')} projects, {places} places)")
+    n_projects = sum(1 for _, d in g.nodes(data=True) if d.get("kind") == "project")
+    counts = {"organisation": g.number_of_nodes() - n_projects, "project": n_projects,
+              "place": len(g.graph.get("places", {}))}
+    click.echo(f"wrote {path} (" + ", ".join(f"{n} {k}{'' if n == 1 else 's'}" for k, n in counts.items()) + ")")
     if screenshot:
         from graphkit.browser import Chromium
 

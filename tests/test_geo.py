@@ -121,6 +121,11 @@ def test_municipality_match_rate_and_the_table_rebuilds_the_same(tmp_path):
     counts = module.build(tmp_path / "comuni.csv")
     assert counts == {"municipalities": 7904, "geonames": 7604, "nuts-3": 300}
     assert (tmp_path / "comuni.csv").read_bytes() == (geo.COORDINATES / "comuni.csv").read_bytes()
+    rows = list(csv.DictReader((geo.COORDINATES / "comuni.csv").open(encoding="utf-8")))
+    matched = [r["from"] for r in rows if r["precision"] == "municipality"]
+    assert len(set(matched)) == len(matched) == 7604          # no GeoNames place stands for two municipalities
+    assert {r["from"] for r in rows if r["istat"] in ("001272", "058091", "015146")} == {
+        "geonames:3165524", "geonames:3169070", "geonames:3173435"}           # Torino, Roma, Milano
     fallback = geo.comune_point(next(r["istat"] for r in csv.DictReader((geo.COORDINATES / "comuni.csv").open(encoding="utf-8"))
                                      if r["precision"] == "nuts-3"))
     assert fallback.approximate and fallback.precision == "nuts-3"
