@@ -329,7 +329,7 @@ def _colour_options(g: nx.Graph, projection: str, seed: int) -> list[list[str]]:
     if len(kinds) > 1:
         out.append(["kind", "kind"])
     if any(d.get("sources") is not None for _, d in g.nodes(data=True)):
-        out.append(["source", "source (each combination of sources)"])
+        out.append(["source", "source (or sources)"])
     out.append(["component", "component (of the network shown)"])
     for m in SIZE_METRICS:
         out.append([f"metric:{m}", f"{METRIC_LABELS[m]} (of the network shown)"])
@@ -349,7 +349,7 @@ def _aggregates(g: nx.Graph, default: str, vis_nodes: list[dict[str, Any]], seed
     modes = [m for m in ("country", "community")
              if m != "country" or any(d.get("country_label") or d.get("country") for _, d in g.nodes(data=True))]
     if default not in modes:
-        raise ValueError(f"cannot aggregate by {default}: the nodes have no {default}")
+        raise MapError(f"cannot aggregate by {default}: no node of this map has a {default}")
     keys = list(g.nodes)
     layouts: dict[str, Any] = {}
     for m in modes:

@@ -800,7 +800,10 @@
         function name(x) { return isAggregate(x) ? groupName(aggGroup(x)) : byId[x].name; }
         var tip = tipElement([["", name(a) + " \u2014 " + name(b)], ["Links", String(e.pairs)],
                               [DATA.projection === "org" ? "Shared projects, summed over the links" : "Weight, summed", String(e.weight)]]);
-        return { id: e.id, from: a, to: b, width: e.width, title: tip };
+        // a link from an organisation to a collapsed group is drawn lighter than one between two groups
+        var item = { id: e.id, from: a, to: b, width: e.width, title: tip };
+        if (!isAggregate(a) || !isAggregate(b)) { item.color = { color: "#b8c2cc", opacity: 0.45 }; }
+        return item;
       }));
     }
     groups.forEach(function (gr, i) { if (aggTitle["g" + i]) { tipElement(aggLines("g" + i), aggTitle["g" + i]); } });
