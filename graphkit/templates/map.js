@@ -720,14 +720,16 @@
   }
   // an aggregate is drawn when its group is collapsed and the filters keep some of its members
   function aggShown(id) { var g = aggGroup(id); return aggMode !== "none" && !expanded[g] && membersShown(g).length > 0; }
-  function membersShown(g) {
-    var of = AGG.layouts[aggMode].of;
-    return DATA.nodes.filter(function (n, i) { return of[i] === g && shown[n.id]; });
-  }
+  var groupMembers = {};      // grouping -> group -> its nodes, made once
   function membersAll(g) {
-    var of = AGG.layouts[aggMode].of;
-    return DATA.nodes.filter(function (n, i) { return of[i] === g; });
+    if (!groupMembers[aggMode]) {
+      var lists = AGG.layouts[aggMode].groups.map(function () { return []; }), of = AGG.layouts[aggMode].of;
+      DATA.nodes.forEach(function (n, i) { lists[of[i]].push(n); });
+      groupMembers[aggMode] = lists;
+    }
+    return groupMembers[aggMode][g];
   }
+  function membersShown(g) { return membersAll(g).filter(function (n) { return shown[n.id]; }); }
   // the node a node is drawn as: itself, or its group's aggregate
   function drawnAs(id) { return collapsed(id) ? "g" + groupOf(id) : id; }
   // which links are drawn: those shown between two nodes drawn; the vis updates to make
