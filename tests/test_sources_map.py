@@ -14,6 +14,7 @@ import json
 import math
 import re
 import shutil
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -227,6 +228,8 @@ def test_expanding_italy_draws_exactly_its_organisations_and_collapsing_it_again
     reach = {(n, _country(g.nodes[m])) for n in italy for m in g[n] if m not in italy}
     assert browser.evaluate(VISIBLE) == [len(italy) + 6, inside + len(reach) + 4]
     browser.evaluate("graphkitMap.colourBy('source')")
+    browser.evaluate("document.getElementById('gk-fit').click()")
+    time.sleep(0.2)                                           # the labels are culled 50 ms after a zoom
     browser.screenshot(IMG / "cross-source-map-italy.png")
     assert browser.evaluate("graphkitMap.collapse('Italy')") == 7
     assert browser.evaluate("graphkitMap.drawn()") == []
@@ -247,6 +250,13 @@ def test_search_inside_a_collapsed_country_expands_it_and_shows_the_sources(brow
     assert "IMPRA (lead partner, 2013-09-30 – 2014-06-30, seeds)" in info
     assert ("Projects promoted by local bodies and Regional Parks of Piedmont involved in the regional Programme "
             "for Food Security and fight against poverty (implementing organisation, 2010-11-30 – 2014-12-31, crs)") in info
+    # the ego view opens the groups of the partners and their partners, so that they are drawn
+    assert browser.evaluate(f"graphkitMap.ego({json.dumps(cop)}, 2)") == len(browser.evaluate("graphkitMap.egoNodes()"))
+    ego = browser.evaluate("graphkitMap.egoNodes()")
+    assert set(ego) <= set(browser.evaluate("graphkitMap.drawn()")) and "organisation:cisv" in ego
+    browser.evaluate("graphkitMap.ego(null)")
+    browser.evaluate("graphkitMap.collapseAll()")
+    browser.evaluate(f"graphkitMap.select({json.dumps(cop)})")
     # the panel collapses Italy again, and selects its aggregate
     browser.evaluate("document.getElementById('gk-collapse-group').click()")
     assert browser.evaluate("graphkitMap.aggregates()")[0] == ["Italy", 436]

@@ -260,11 +260,13 @@
     network.unselectAll();
     showHint();
     network.fit({ animation: false });
+    scheduleLabels();
   });
 
   document.getElementById("gk-fit").addEventListener("click", function () {
     var shown = nodes.getIds({ filter: function (n) { return !n.hidden; } });
     network.fit({ nodes: shown, animation: false });
+    scheduleLabels();
   });
 
   // ------------------------------------------------------------------ side panel
@@ -708,7 +710,7 @@
   }
 
   // ------------------------------------------------------------------ aggregation (one node per country or community)
-  var AGG_BORDER = "#222222", aggEdges = [], expanded = {}, aggFont = 14, aggTitle = {}, aggAdded = false;
+  var AGG_BORDER = "#222222", aggEdges = [], expanded = {}, aggFont = 14, aggMin = 14, aggTitle = {}, aggAdded = false;
   function groupOf(id) { return AGG.layouts[aggMode].of[nodeIndex(id)]; }
   function groupName(g) { return AGG.layouts[aggMode].groups[g][0]; }
   function collapsed(id) { return aggMode !== "none" && !expanded[groupOf(id)]; }
@@ -769,7 +771,7 @@
     var groups = aggMode === "none" ? [] : AGG.layouts[aggMode].groups, updates = [];
     groups.forEach(function (gr, i) {
       var id = "g" + i, members = membersShown(i), total = membersAll(i).length, show = !expanded[i] && members.length > 0;
-      var size = Math.max(aggFont * 0.6, gr[3] * 0.6 * Math.sqrt(members.length / total));
+      var size = Math.max(aggMin * 0.6, gr[3] * 0.6 * Math.sqrt(members.length / total));
       var u = { id: id, hidden: !show, size: Math.round(size * 10) / 10,
                 label: show ? gr[0] + " (" + members.length + ")" : "" };
       if (show) {
@@ -834,7 +836,7 @@
     refreshDrawn();
     if (fit) {
       var ids = membersShown(g).map(function (n) { return n.id; });
-      if (ids.length) { network.fit({ nodes: ids, animation: false }); }
+      if (ids.length) { network.fit({ nodes: ids, animation: false }); scheduleLabels(); }
     }
     if (current !== null && isAggregate(current) && aggGroup(current) === g) { network.unselectAll(); showHint(); }
     return membersShown(g).map(function (n) { return n.key; }).sort();
@@ -849,7 +851,7 @@
     if (aggMode === "none") { return; }
     AGG.layouts[aggMode].groups.forEach(function (gr, i) { expanded[i] = !!open; });
     refreshDrawn();
-    network.fit({ animation: false });
+    network.fit({ animation: false }); scheduleLabels();
   }
   // switch the grouping: positions from its layout, every group collapsed
   function setAggregate(mode, quiet) {
@@ -873,7 +875,7 @@
       groups.forEach(function (g) {
         x0 = Math.min(x0, g[1] - g[3]); x1 = Math.max(x1, g[1] + g[3]); y0 = Math.min(y0, g[2] - g[3]); y1 = Math.max(y1, g[2] + g[3]);
       });
-      aggFont = Math.max(14, Math.round(0.022 * Math.max(x1 - x0, y1 - y0)));
+      aggFont = aggMin = Math.max(14, Math.round(0.022 * Math.max(x1 - x0, y1 - y0)));
       aggAdded = true;
       nodes.add(groups.map(function (g, i) {
         return { id: "g" + i, x: g[1], y: g[2], shape: "dot", size: g[3] * 0.6, label: "", borderWidth: 3, hidden: true,
@@ -882,7 +884,7 @@
     }
     if (!quiet) {
       refreshDrawn();
-      network.fit({ animation: false });
+      network.fit({ animation: false }); scheduleLabels();
       if (current !== null && isAggregate(current)) { network.unselectAll(); showHint(); }
     }
     return aggregateIds().length;
@@ -960,6 +962,11 @@
   function setEgo(id, radius) {
     ego = (id === null || id === undefined || !shown[id]) ? null : { id: id, radius: radius || 2 };
     applyEgo();
+    if (ego && aggMode !== "none") {       // the groups of the partners open, so that the ego network is drawn
+      var opened = false;
+      Object.keys(egoSet).forEach(function (x) { if (collapsed(x)) { expanded[groupOf(x)] = true; opened = true; } });
+      if (opened) { refreshDrawn(); }
+    }
     if (ego) { network.fit({ nodes: Object.keys(egoSet), animation: false }); }
     if (current !== null) { showInfo(current); }
     scheduleLabels();
@@ -1009,6 +1016,16 @@
   function scheduleLabels() { clearTimeout(labelTimer); labelTimer = setTimeout(cullLabels, 50); }
   function cullLabels() {
     var scale = network.getScale(), font = 13 * scale, grid = {}, CELL = 80, updates = [];
+    // the labels of the aggregates keep about the same size on screen at any zoom
+    if (aggMode !== "none") {
+      var want = Math.max(6, Math.round(15 / scale));
+      if (Math.abs(want - aggFont) > aggFont * 0.1) {
+        aggFont = want;
+        nodes.update(AGG.layouts[aggMode].groups.map(function (g, i) { return "g" + i; }).map(function (id) {
+          return { id: id, font: { size: aggFont, color: "#1b1b1b", strokeWidth: Math.max(3, aggFont / 5), strokeColor: "#ffffff" } };
+        }));
+      }
+    }
     labelBoxes = [];
     var order = DATA.nodes.filter(function (n) { return drawn[n.id]; })
       .sort(function (a, b) { return (sizeNow[b.id] - sizeNow[a.id]) || (Number(a.id.slice(1)) - Number(b.id.slice(1))); });
@@ -1189,7 +1206,7 @@
   recolour();
   applyFilters();
   syncTimeline();
-  if (aggMode !== "none") { network.fit({ animation: false }); }
+  if (aggMode !== "none") { network.fit({ animation: false }); scheduleLabels(); }
   // for notebooks, scripts and tests: the network and the page's own controls
   function byKey(values) {
     var out = {};
