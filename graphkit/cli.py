@@ -654,7 +654,8 @@ def map_cmd(projection, fund, year, start, end, roles, place, level, origins, se
     Colour by organisation type (or community, country, a metric), shape by kind, size by a
     metric, line width by shared projects, dashes by role; search, filters (type, role, fund,
     country, year) and a timeline that recompute sizes and metrics, an ego view, tooltips and a
-    side panel with projects, partners and the source evidence, PNG and SVG export. Also refreshes the folder's
+    side panel with projects, partners and the source evidence, PNG and SVG export; with
+    --aggregate, one node per country or community, each expanding into its nodes. Also refreshes the folder's
     index.html. Exit codes: 0 written; 1 inconsistent answers; 2 usage; 3 no build, or the
     file or screenshot cannot be written.
 

@@ -330,6 +330,18 @@ def test_the_groupings_switch_between_country_community_and_none(browser, ngo_ne
     browser.evaluate("graphkitMap.setFilter('type', 'NGO network')")
     ngo_networks = Counter(_country(d) for _, d in g.nodes(data=True) if d.get("type_label") == "NGO network")
     assert dict(map(tuple, browser.evaluate("graphkitMap.aggregates()"))) == dict(ngo_networks)
+    browser.evaluate("graphkitMap.setFilter('type', '')")
+    # a year of the timeline: the organisations with a project active in 2014, counted per country
+    projects = g.graph["projects"]
+
+    def active(p: str) -> bool:
+        start, end = projects[p].get("start"), projects[p].get("end")
+        return bool(start and end) and int(start[:4]) <= 2014 <= int(end[:4])
+
+    in_2014 = Counter(_country(d) for _, d in g.nodes(data=True) if any(active(x["project"]) for x in d["participations"]))
+    shown = browser.evaluate("graphkitMap.setYear(2014)")["nodes"]
+    assert dict(map(tuple, browser.evaluate("graphkitMap.aggregates()"))) == dict(in_2014)
+    assert shown == sum(in_2014.values())
     browser.evaluate("document.getElementById('gk-reset').click()")
     assert browser.evaluate("graphkitMap.aggregates()")[0] == ["Italy", 436]
     svg = browser.evaluate("graphkitMap.svg()")
