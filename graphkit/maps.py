@@ -466,6 +466,10 @@ def _legend(g: nx.Graph, data: dict[str, Any]) -> str:
     if width_text:
         rows.append(f"<div><b>Line width</b>: {e(width_text)}</div>")
     rows.append(f"<div><b>Size</b>: {e(METRIC_LABELS[data['sizeBy']])}</div>")
+    if data.get("aggregate"):
+        rows.append("<div><b>Groups</b>: a node with a dark ring stands for a group (the Group menu: by country or "
+                    "by community); its size grows with the nodes it holds, its colour is that of most of them, "
+                    "its links sum theirs. Double-click it to draw its nodes.</div>")
     rows.append("<div class=\"gk-hint\">Positions: seeded spring layout; drag to move a node, scroll to zoom.</div>")
     return "\n".join(rows)
 

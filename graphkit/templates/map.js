@@ -274,6 +274,10 @@
   function showHint() {
     current = null;
     info.replaceChildren(el("p", "Search for an organisation, project or place, or click a node, to see its details, projects and partners.", "gk-hint"));
+    if (aggMode !== "none") {
+      info.appendChild(el("p", "Each ringed node stands for a group (" + AGG_LABEL() + "): click it for its members and links, "
+        + "double-click it to draw its members; a search opens the group of what it finds.", "gk-hint"));
+    }
   }
 
   function select(id) {
@@ -764,6 +768,8 @@
             ["Links to other groups", links.length + " groups, " + links.reduce(function (t, e) { return t + e.pairs; }, 0) + " links"],
             ["", "Double-click or use the side panel to expand it"]];
   }
+  // a link between two groups: 1 to 10 pixels on screen whatever the zoom, growing with the log of its weight
+  function aggWidth(e) { return Math.min(10, 1 + 1.5 * Math.log2(Math.max(1, e.weight))) / Math.max(0.05, network.getScale()); }
   function AGG_LABEL() { return AGG.modes.filter(function (m) { return m[0] === aggMode; })[0][1]; }
   // the aggregates and their links, from the nodes the filters keep; sizes grow with the members
   function refreshAggregates() {
@@ -796,6 +802,7 @@
       var s = sums[k];
       s.id = "ge" + i;
       s.width = Math.min(14, 1 + 2 * Math.log2(Math.max(1, s.weight)));
+      s.both = isAggregate(s.from) && isAggregate(s.to);
       return s;
     });
     if (aggEdges.length) {
@@ -805,7 +812,7 @@
         var tip = tipElement([["", name(a) + " \u2014 " + name(b)], ["Links", String(e.pairs)],
                               [DATA.projection === "org" ? "Shared projects, summed over the links" : "Weight, summed", String(e.weight)]]);
         // a link from an organisation to a collapsed group is drawn lighter than one between two groups
-        var item = { id: e.id, from: a, to: b, width: e.width, title: tip };
+        var item = { id: e.id, from: a, to: b, width: e.both ? aggWidth(e) : e.width, title: tip };
         if (!isAggregate(a) || !isAggregate(b)) { item.color = { color: "#b8c2cc", opacity: 0.45 }; }
         return item;
       }));
@@ -1024,6 +1031,8 @@
         nodes.update(AGG.layouts[aggMode].groups.map(function (g, i) { return "g" + i; }).map(function (id) {
           return { id: id, font: { size: aggFont, color: "#1b1b1b", strokeWidth: Math.max(3, aggFont / 5), strokeColor: "#ffffff" } };
         }));
+        var widths = aggEdges.filter(function (e) { return e.both; }).map(function (e) { return { id: e.id, width: aggWidth(e) }; });
+        if (widths.length) { edges.update(widths); }
       }
     }
     labelBoxes = [];
