@@ -1147,6 +1147,7 @@
   }
   // the network shown as SVG, built node by node (vis-network draws on a canvas only)
   function svg() {
+    cullLabels();         // the labels of the view now, not those of before a pending cull (filters schedule one)
     var NS = "http://www.w3.org/2000/svg", ids = DATA.nodes.filter(function (n) { return drawn[n.id]; }).map(function (n) { return n.id; });
     var aggIds = aggregateIds(), pos = network.getPositions(ids.concat(aggIds)), x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     ids.concat(aggIds).forEach(function (id) {
