@@ -4,7 +4,8 @@ colour of its own for every organisation type.
 
 The map is the one `graphkit sources map` writes from the real build with both datasets imported
 (data/external/); the expected values are computed from the network in Python and, for the first
-screen, also written out as an analyst reads them. Screenshots go to docs/img/.
+screen, also written out as an analyst reads them. Screenshots go to build/screenshots/ (the two in
+docs/img/ were taken there).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from graphkit.store import EmbeddedStore
 from graphkit.store.sources import open_sources
 
 ROOT = Path(__file__).resolve().parent.parent
-IMG = ROOT / "docs" / "img"
+SCREENSHOTS = ROOT / "build" / "screenshots"
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "network" / "data"
 VOCABULARY = ROOT / "graphkit" / "resources" / "ontology" / "vocabularies" / "organisation-types.ttl"
 VISIBLE = ("[network.body.data.nodes.get({filter: function (n) { return !n.hidden; }}).length,"
@@ -203,7 +204,7 @@ def test_the_cross_source_map_opens_with_one_node_per_country(browser, ngo_netwo
     assert browser.evaluate("document.getElementById('gk-status').textContent") == (
         "517 of 517 nodes, 1985 of 1985 links shown")
     assert browser.evaluate("document.getElementById('gk-agg-status').textContent") == "7 collapsed, 0 expanded"
-    browser.screenshot(IMG / "cross-source-map-countries.png")
+    browser.screenshot(SCREENSHOTS / "cross-source-map-countries.png")
     # the side panel of an aggregate: its members split by type and by source, its links
     browser.evaluate("graphkitMap.select('g0')")
     info = browser.evaluate("document.getElementById('gk-info').innerText")
@@ -230,7 +231,7 @@ def test_expanding_italy_draws_exactly_its_organisations_and_collapsing_it_again
     browser.evaluate("graphkitMap.colourBy('source')")
     browser.evaluate("document.getElementById('gk-fit').click()")
     time.sleep(0.2)                                           # the labels are culled 50 ms after a zoom
-    browser.screenshot(IMG / "cross-source-map-italy.png")
+    browser.screenshot(SCREENSHOTS / "cross-source-map-italy.png")
     assert browser.evaluate("graphkitMap.collapse('Italy')") == 7
     assert browser.evaluate("graphkitMap.drawn()") == []
     assert browser.evaluate(VISIBLE) == [7, 10]
