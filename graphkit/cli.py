@@ -643,14 +643,19 @@ def _network_per_year(projection, fund, year, start, end, roles, place, level, o
 @click.option("--backbone", type=click.IntRange(min=0), default=0, show_default=True,
               help="Draw only each node's K strongest links (0: all); with --top 5000 --backbone 3 a "
                    "network of 100,000 projects opens in about 4 s.")
+@click.option("--aggregate", type=click.Choice(["country", "community", "none"]), default="none", show_default=True,
+              help="Open the page with one node per country or community, each expanding into its nodes "
+                   "(the page can switch between them); none draws every node.")
 def map_cmd(projection, fund, year, start, end, roles, place, level, origins, seed, build_dir, endpoint,
-            default_graph, sources, size_by, out_path, title, physics, screenshot, top, backbone) -> None:
+            default_graph, sources, size_by, out_path, title, physics, screenshot, top, backbone,
+            aggregate="none") -> None:
     """Write an interactive map of a network: one self-contained HTML page that works offline.
 
     Colour by organisation type (or community, country, a metric), shape by kind, size by a
     metric, line width by shared projects, dashes by role; search, filters (type, role, fund,
     country, year) and a timeline that recompute sizes and metrics, an ego view, tooltips and a
-    side panel with projects, partners and the source evidence, PNG and SVG export. Also refreshes the folder's
+    side panel with projects, partners and the source evidence, PNG and SVG export; with
+    --aggregate, one node per country or community, each expanding into its nodes. Also refreshes the folder's
     index.html. Exit codes: 0 written; 1 inconsistent answers; 2 usage; 3 no build, or the
     file or screenshot cannot be written.
 
@@ -671,7 +676,7 @@ def map_cmd(projection, fund, year, start, end, roles, place, level, origins, se
                    "filter (--roles lead,partner, --fund, --year), reduce (--top 5000 --backbone 3) "
                    "or export to Gephi (graphkit export)", err=True)
     click.echo("… laying out and writing the map", err=True)
-    write_map(g, path, title=title, size_by=size_by, seed=seed, physics=physics)
+    write_map(g, path, title=title, size_by=size_by, seed=seed, physics=physics, aggregate=aggregate)
     click.echo(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} links)")
     if screenshot:
         from graphkit.browser import Chromium
@@ -935,6 +940,9 @@ def sources_list(build_dir: Path, fmt: str) -> None:
               help="The .html file to write [default: maps/italian-ngos-across-sources.html next to the --build "
                    "folder]. (--out is the deprecated name of --build here, so the file is --map.)")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the layout (same seed, same map).")
+@click.option("--aggregate", type=click.Choice(["country", "community", "none"]), default="country", show_default=True,
+              help="Open the page with one node per country or community, each expanding into its organisations; "
+                   "none draws every organisation.")
 @click.option("--geo", is_flag=True,
               help="Write the geographic view instead: the Italian NGOs and the countries their projects "
                    "work in, on a base map (default sources: eutf, crs; default file: "
@@ -942,13 +950,15 @@ def sources_list(build_dir: Path, fmt: str) -> None:
 @click.option("--region", default="Africa", show_default=True,
               type=click.Choice(["Africa", "Americas", "Asia", "Europe", "Oceania", "all"]),
               help="With --geo: only the projects' places in this UN M49 region.")
-def sources_map(build_dir: Path, sources: tuple[str, ...], map_path: Path | None, seed: int, geo: bool = False,
-                region: str = "Africa") -> None:
+def sources_map(build_dir: Path, sources: tuple[str, ...], map_path: Path | None, seed: int,
+                aggregate: str = "country", geo: bool = False, region: str = "Africa") -> None:
     """Write the map of the Italian NGOs' network across sources (one self-contained HTML page).
 
     Nodes are the Italian NGOs (type NGO or NGO network, country Italy) and the organisations they
-    share projects with; each node lists the sources it appears in. With --geo, the geographic
-    view of the Italian NGOs and the places of their projects (in --region).
+    share projects with; each node lists the sources it appears in (a Source filter and colouring).
+    The page opens with one node per country, each expanding into its organisations. With --geo,
+    the geographic view of the Italian NGOs and the places of their projects (in --region).
+
     Exit codes: 0 written; 2 usage (a source the build does not hold); 3 no build.
 
     Example: graphkit sources map --build build/graph --source seeds --source crs
@@ -964,7 +974,7 @@ def sources_map(build_dir: Path, sources: tuple[str, ...], map_path: Path | None
     from graphkit.sources import write_ngo_map
 
     path = map_path or build_dir.parent / "maps" / "italian-ngos-across-sources.html"
-    written = write_ngo_map(path, out_dir=build_dir, sources=list(sources) or None, seed=seed)
+    written = write_ngo_map(path, out_dir=build_dir, sources=list(sources) or None, seed=seed, aggregate=aggregate)
     click.echo(f"written {written}")
 
 

@@ -53,6 +53,8 @@ NEIGHBOUR_HEADING = {"org": "Partners", "bipartite": "Linked projects and organi
                      "place": "Linked places", "membership": "Networks and members"}
 # tooltip lines the page fills in from the current filters (projects kept, their span, metrics)
 DYNAMIC = {"projects": "@projects", "active": "@active", "metrics": "@metrics", "evidence": "@evidence"}
+AGGREGATES = ("country", "community", "none")
+AGGREGATE_LABELS = {"country": "by country", "community": "by community", "none": "none (every node)"}
 METRIC_LABELS = {"degree": "degree", "weighted-degree": "weighted degree", "betweenness": "betweenness",
                  "brokerage": "brokerage", "bridged-pairs": "country pairs bridged"}
 
@@ -119,12 +121,21 @@ def _display_label(d: dict[str, Any]) -> str:
     return _short(d.get("label", ""))
 
 
-def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, physics: bool = False) -> dict[str, Any]:
-    """Everything the page needs, as plain JSON-able data (vis nodes and edges, facets, options)."""
+def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, physics: bool = False,
+             aggregate: str = "none") -> dict[str, Any]:
+    """Everything the page needs, as plain JSON-able data (vis nodes and edges, facets, options).
+
+    With ``aggregate`` ``country`` or ``community`` the page opens with one node per country (or
+    community) and can switch between the groupings (:func:`_aggregates`). Nodes with a ``sources``
+    attribute (a list of source names) get a Source filter and a "source" colouring; projects of
+    ``g.graph["projects"]`` with ``sources`` show them.
+    """
     from pyvis.network import Network
 
     if size_by not in SIZE_METRICS:
         raise ValueError(f"cannot size nodes by {size_by!r} (choose {', '.join(SIZE_METRICS)})")
+    if aggregate not in AGGREGATES:
+        raise ValueError(f"cannot aggregate by {aggregate!r} (choose {', '.join(AGGREGATES)})")
     projection = g.graph.get("projection", "org")
     role_labels: dict[str, str] = g.graph.get("roles", {})
     pcat: dict[str, dict[str, Any]] = g.graph.get("projects", {})
@@ -149,7 +160,7 @@ def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, ph
         return pcat.get(p, {}).get("label", p)
 
     heavy = g.number_of_edges() > LARGE_GRAPH_EDGES
-    physics_on = bool(physics) and g.number_of_nodes() <= PHYSICS_MAX_NODES
+    physics_on = bool(physics) and g.number_of_nodes() <= PHYSICS_MAX_NODES and aggregate == "none"
     country_names = {d["country"]: d["country_label"] for _, d in g.nodes(data=True)
                      if d.get("country") and d.get("country_label")}
     net = Network(height="100%", width="100%", directed=g.is_directed(), cdn_resources="in_line")
@@ -168,6 +179,8 @@ def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, ph
             if d.get("based_in_label"):
                 where += f" (based in {d['based_in_label']})"
             tip.append(["Country", where])
+            if d.get("sources") is not None:
+                tip.append(["Sources", ", ".join(d["sources"]) or "none"])
             if d.get("participations"):
                 tip.append([DYNAMIC["projects"]])       # the page lists the projects the filters keep
         elif kind == "project":
@@ -210,6 +223,10 @@ def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, ph
                 "country": d.get("country_label") or d.get("country") or "unknown",
                 "region": d.get("region_label") or d.get("region") or "unknown",
                 "community": f"community {community.get(n, 0) + 1}", "kind": kind}
+        extra = {}
+        if d.get("sources") is not None:
+            cats["source"] = " + ".join(d["sources"]) or "none"
+            extra["sources"] = list(d["sources"])
         net.add_node(
             ids[n], label=_display_label(d), shape=style.node_shape(d), color=style.node_colour(d),
             size=size.get(n, style.SIZE_MIN), x=x, y=y, borderWidth=1,
@@ -217,7 +234,7 @@ def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, ph
             typeLabel=d.get("type_label") if kind != "project" else None,
             countries=country_labels, names=sorted({s.lower() for s in names if s}),
             parts=parts_js, degree=g.degree(n), evidence=evidence, tip=tip,
-            place_group=d.get("country"), m=values, cat=cats,
+            place_group=d.get("country"), m=values, cat=cats, **extra,
         )
     edges_js = []
     for i, (u, v, d) in enumerate(g.edges(data=True)):
@@ -271,6 +288,10 @@ def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, ph
     facet_countries = sorted({c for n in vis_nodes for c in n["countries"] if c})
     facet_funds = sorted({f for p in projects for f in pcat[p].get("funds", [])})
     facet_years = sorted({y for p in projects for y in _years(pcat[p].get("start"), pcat[p].get("end"))})
+    facet_sources = sorted({s for _, d in g.nodes(data=True) for s in d.get("sources") or []})
+    if any(len(d.get("sources") or []) > 1 for _, d in g.nodes(data=True)):
+        facet_sources.append(SEVERAL_SOURCES)
+    project_sources = {p: list(pcat[p]["sources"]) for p in projects if pcat[p].get("sources") is not None}
     return {
         "projection": projection,
         "directed": g.is_directed(),
@@ -281,13 +302,16 @@ def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, ph
         "projects": [{"key": p, "label": project_label(p), "funds": _all_funds(pcat[p].get("funds", [])),
                       "years": _years(pcat[p].get("start"), pcat[p].get("end")),
                       "period": _period(pcat[p].get("start"), pcat[p].get("end")),
-                      "start": pcat[p].get("start"), "end": pcat[p].get("end")} for p in projects],
+                      "start": pcat[p].get("start"), "end": pcat[p].get("end"),
+                      **({"sources": project_sources[p]} if p in project_sources else {})} for p in projects],
         "timeline": list(range(facet_years[0], facet_years[-1] + 1)) if facet_years else [],
         "colourBy": _colour_options(g, projection, seed),
         "metricLabels": METRIC_LABELS,
         "seed": seed,
         "roles": [{"slug": r, "label": role_label(r)} for r in roles_present],
-        "facets": {"type": facet_types, "country": facet_countries, "fund": facet_funds, "year": facet_years},
+        "facets": {"type": facet_types, "country": facet_countries, "fund": facet_funds, "year": facet_years,
+                   "source": facet_sources},
+        "aggregate": _aggregates(g, aggregate, vis_nodes, seed),
         "neighbourHeading": NEIGHBOUR_HEADING.get(projection, "Links"),
         "sizeBy": size_by,
     }
@@ -304,10 +328,39 @@ def _colour_options(g: nx.Graph, projection: str, seed: int) -> list[list[str]]:
         out.append(["region", "region"])
     if len(kinds) > 1:
         out.append(["kind", "kind"])
+    if any(d.get("sources") is not None for _, d in g.nodes(data=True)):
+        out.append(["source", "source (or sources)"])
     out.append(["component", "component (of the network shown)"])
     for m in SIZE_METRICS:
         out.append([f"metric:{m}", f"{METRIC_LABELS[m]} (of the network shown)"])
     return out
+
+
+SEVERAL_SOURCES = "in several sources"
+
+
+def _aggregates(g: nx.Graph, default: str, vis_nodes: list[dict[str, Any]], seed: int) -> dict[str, Any] | None:
+    """The groupings the page offers when the map opens aggregated: for each (``country`` when the
+    nodes have countries, ``community``), the groups ``[name, x, y, radius]`` and each node's group
+    and position in :func:`graphkit.style.grouped_layout`; ``none`` keeps the map's own layout.
+    None when the map opens with every node (``default`` ``none``): no grouping is offered."""
+    if default == "none":
+        return None
+    modes = [m for m in ("country", "community")
+             if m != "country" or any(d.get("country_label") or d.get("country") for _, d in g.nodes(data=True))]
+    if default not in modes:
+        raise MapError(f"cannot aggregate by {default}: no node of this map has a {default}")
+    keys = list(g.nodes)
+    layouts: dict[str, Any] = {}
+    for m in modes:
+        group_of = {n: v["cat"][m] if v["cat"][m] != "unknown" else f"{m} unknown" for n, v in zip(keys, vis_nodes)}
+        pos, groups = style.grouped_layout(g, group_of, seed)
+        names = list(groups)
+        index = {k: i for i, k in enumerate(names)}
+        layouts[m] = {"groups": [[k, *groups[k]] for k in names],
+                      "of": [index[group_of[n]] for n in keys],
+                      "pos": [list(pos[n]) for n in keys]}
+    return {"default": default, "modes": [[m, AGGREGATE_LABELS[m]] for m in modes + ["none"]], "layouts": layouts}
 
 
 def _all_funds(paths: list[str]) -> list[str]:
@@ -413,20 +466,24 @@ def _legend(g: nx.Graph, data: dict[str, Any]) -> str:
     if width_text:
         rows.append(f"<div><b>Line width</b>: {e(width_text)}</div>")
     rows.append(f"<div><b>Size</b>: {e(METRIC_LABELS[data['sizeBy']])}</div>")
+    if data.get("aggregate"):
+        rows.append("<div><b>Groups</b>: a node with a dark ring stands for a group (the Group menu: by country or "
+                    "by community); its size grows with the nodes it holds, its colour is that of most of them, "
+                    "its links sum theirs. Double-click it to draw its nodes.</div>")
     rows.append("<div class=\"gk-hint\">Positions: seeded spring layout; drag to move a node, scroll to zoom.</div>")
     return "\n".join(rows)
 
 
 def render_map(g: nx.Graph, *, title: str | None = None, size_by: str = "weighted-degree", seed: int = 0,
-               physics: bool = False) -> MapHTML:
-    """The map of a projection as one self-contained HTML page."""
+               physics: bool = False, aggregate: str = "none") -> MapHTML:
+    """The map of a projection as one self-contained HTML page (``aggregate``: see :func:`map_data`)."""
     from jinja2 import Environment
     from markupsafe import Markup
 
     import graphkit
     import pyvis
 
-    data = map_data(g, size_by=size_by, seed=seed, physics=physics)
+    data = map_data(g, size_by=size_by, seed=seed, physics=physics, aggregate=aggregate)
     a = _assets()
     projection = g.graph.get("projection", "org")
     title = title or {"org": "Partnership network", "bipartite": "Organisations and projects",
@@ -453,13 +510,14 @@ class MapError(GraphkitError, ValueError):
 
 
 def write_map(g: nx.Graph, path: str | Path, *, title: str | None = None, size_by: str = "weighted-degree",
-              seed: int = 0, physics: bool = False, index: bool = True) -> Path:
-    """Write the map to ``path`` (an ``.html`` file) and, with ``index``, refresh the folder's index.html."""
+              seed: int = 0, physics: bool = False, index: bool = True, aggregate: str = "none") -> Path:
+    """Write the map to ``path`` (an ``.html`` file) and, with ``index``, refresh the folder's index.html
+    (``aggregate``: the grouping the page opens with, see :func:`map_data`)."""
     path = Path(path)
     if path.suffix.lower() != ".html":
         raise MapError(f"{path}: a map is written to an .html file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    page = render_map(g, title=title, size_by=size_by, seed=seed, physics=physics)
+    page = render_map(g, title=title, size_by=size_by, seed=seed, physics=physics, aggregate=aggregate)
     path.write_text(page, encoding="utf-8")
     if index:
         manifest_path = path.parent / MANIFEST
@@ -532,4 +590,4 @@ def default_name(projection: str, filters_dict: dict[str, Any]) -> str:
 
 
 __all__ = ["render_map", "write_map", "write_index", "map_data", "default_name", "MapHTML", "SIZE_METRICS",
-           "PHYSICS_MAX_NODES"]
+           "PHYSICS_MAX_NODES", "AGGREGATES"]

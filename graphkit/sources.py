@@ -40,14 +40,29 @@ def _node_sources(store: EmbeddedStore) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
+def _project_sources(store: EmbeddedStore) -> dict[str, list[str]]:
+    """Project CURIE -> the sources that describe it (one, as a rule)."""
+    from graphkit.queries import shorten
+
+    rows = store.select("""
+        SELECT DISTINCT ?p ?g WHERE { GRAPH ?g { ?p a mcn:Project . } }""")
+    out: dict[str, set[str]] = {}
+    for p, g in rows.rows:
+        s = source_of_graph(g.value)
+        if s:
+            out.setdefault(shorten(p), set()).add(s)
+    return {k: sorted(v) for k, v in out.items()}
+
+
 def italian_ngo_network(store: EmbeddedStore, *, neighbours: bool = True):
     """The organisation network across the sources the store holds, restricted to the Italian NGOs
     (organisation type ``ngo`` or ``ngo-network``, country Italy) and, with ``neighbours``, the
     organisations that share a project with one of them.
 
     Node attribute ``sources`` lists the sources an organisation takes part in (``seeds``, ``eutf``,
-    ``crs``) and ``italian_ngo`` says whether it is one of the Italian NGOs; the graph attribute
-    ``sources`` lists the sources of the store.
+    ``crs``) and ``italian_ngo`` says whether it is one of the Italian NGOs; each project of the graph
+    attribute ``projects`` has ``sources`` too (the sources that describe it), and the graph
+    attribute ``sources`` lists the sources of the store.
     """
     from graphkit.network import Filters, organisation_network
 
@@ -64,6 +79,8 @@ def italian_ngo_network(store: EmbeddedStore, *, neighbours: bool = True):
         d["sources"] = sources.get(n, [])
         d["italian_ngo"] = n in italian
     sub.graph.update(g.graph)
+    described = _project_sources(store)
+    sub.graph["projects"] = {p: {**v, "sources": described.get(p, [])} for p, v in g.graph.get("projects", {}).items()}
     sub.graph["sources"] = list(sources_in(store))
     sub.graph["filters_text"] = ("Italian NGOs and the organisations they share projects with, across "
                                  + ", ".join(sub.graph["sources"]))
@@ -71,14 +88,19 @@ def italian_ngo_network(store: EmbeddedStore, *, neighbours: bool = True):
 
 
 def write_ngo_map(path: Path | str, *, out_dir: Path | str | None = None, sources: Sequence[str] | None = None,
-                  seed: int = 0, title: str | None = None) -> Path:
-    """Write the map of the Italian NGOs' network across ``sources`` to ``path`` (an .html file)."""
+                  seed: int = 0, title: str | None = None, aggregate: str = "country") -> Path:
+    """Write the map of the Italian NGOs' network across ``sources`` to ``path`` (an .html file).
+
+    The page opens with one node per country (``aggregate``; ``community`` or ``none`` also work),
+    each expanding into its organisations; every organisation lists its sources, which the Source
+    filter and the "source" colouring use.
+    """
     from graphkit.maps import write_map
 
     store = open_sources(out_dir, sources)
     g = italian_ngo_network(store)
     shown = ", ".join(g.graph["sources"])
-    return write_map(g, path, title=title or f"Italian NGOs across sources ({shown})", seed=seed)
+    return write_map(g, path, title=title or f"Italian NGOs across sources ({shown})", seed=seed, aggregate=aggregate)
 
 
 def italian_ngo_geo_network(store: EmbeddedStore, *, region: str | None = "Africa"):

@@ -13,44 +13,54 @@ from typing import Any, Hashable, Iterable
 
 import networkx as nx
 
-# Organisation types (graphkit/resources/ontology/vocabularies/organisation-types.ttl), grouped by family: NGOs in
-# blues, migrant and other associations in reds, public bodies in oranges (state) and golds
-# (local), knowledge in cyans, economy in greens and browns.
+# Organisation types (graphkit/resources/ontology/vocabularies/organisation-types.ttl: the registry's
+# types and those the importers give, graphkit.rdf.datasets), one colour each, grouped by family:
+# civil society in blues and purples (associations in reds), networks in indigo, teal and brown,
+# public bodies in oranges (state) and golds (local), economy in greens, knowledge in teals,
+# international bodies in dark blues. Every colour has a contrast of at least 3:1 on white (WCAG's
+# threshold for graphics) and any two differ by at least 13 in CIELAB (Delta E 1976);
+# tests/test_sources_map.py checks both.
 TYPE_COLOURS: dict[str, str] = {
-    "ngo": "#1f77b4",
-    "ngo-network": "#0b3d91",
-    "third-sector-network": "#6baed6",
+    "civil-society-organisation": "#5179ae",
+    "ngo": "#1f82ad",
+    "ngo-network": "#07306e",
+    "association": "#c2185b",
     "migrant-association": "#d62728",
-    "association": "#ff9896",
-    "religious-organisation": "#9467bd",
-    "foundation": "#7b4173",
-    "trade-union-body": "#8c564b",
-    "cooperative": "#2ca02c",
-    "social-cooperative": "#98df8a",
+    "religious-organisation": "#6a3d9a",
+    "foundation": "#9c4dcc",
+    "trade-union-body": "#8b1a1a",
+    "network": "#3a4ea8",
+    "municipal-network": "#786000",
+    "third-sector-network": "#0195ac",
+    "public-authority": "#e9520c",
+    "ministry": "#a63703",
+    "government-department": "#db782f",
+    "prefecture": "#6e2a0b",
+    "public-agency": "#ea7012",
+    "health-authority": "#e7298a",
+    "social-district": "#ae5708",
+    "region": "#c07a0c",
+    "province": "#906426",
+    "metropolitan-city": "#ba8c00",
+    "municipality": "#957d01",
+    "enterprise": "#507810",
     "company": "#637939",
-    "training-body": "#bcbd22",
-    "university": "#17becf",
-    "research-centre": "#9edae5",
-    "chamber-of-commerce": "#e377c2",
-    "health-authority": "#f7b6d2",
-    "ministry": "#e6550d",
-    "government-department": "#fd8d3c",
-    "prefecture": "#a63603",
-    "public-agency": "#fdae6b",
-    "eu-institution": "#ffbb78",
-    "international-organisation": "#393b79",
-    "region": "#b8860b",
-    "province": "#d4b106",
-    "metropolitan-city": "#e6ab02",
-    "municipality": "#ffd92f",
-    "municipal-network": "#a6761d",
-    "social-district": "#c7a252",
+    "cooperative": "#2da12c",
+    "social-cooperative": "#1b7837",
+    "chamber-of-commerce": "#7d8c00",
+    "education-and-research": "#007c68",
+    "university": "#008486",
+    "research-centre": "#27a49a",
+    "training-body": "#519430",
+    "international-organisation": "#3b4272",
+    "eu-institution": "#004aba",
 }
+UNKNOWN_TYPE_COLOUR = "#7f7f7f"     # an organisation whose type no source states
 PLACE_COLOURS: dict[str, str] = {
     "country": "#4d4d4d", "nuts-region": "#2b8cbe", "city": "#31a354", "municipality": "#74c476", "place": "#969696",
 }
 PROJECT_COLOUR = "#3c3c3c"
-FALLBACK_COLOURS = ("#7f7f7f", "#c49c94", "#dbdb8d", "#c5b0d5", "#aec7e8", "#ffbb78", "#bc80bd", "#80b1d3")
+FALLBACK_COLOURS = ("#9e9e9e", "#c49c94", "#dbdb8d", "#c5b0d5", "#aec7e8", "#ffbb78", "#bc80bd", "#80b1d3")
 SHAPES = {"organisation": "dot", "project": "square", "place": "triangle"}
 
 # Role tiers for edge styles: 0 solid (lead, partner, promoter), 1 dashed (adherents, members,
@@ -78,6 +88,8 @@ def node_colour(data: dict[str, Any]) -> str:
         return PROJECT_COLOUR
     if kind == "place":
         return PLACE_COLOURS.get(typ, PLACE_COLOURS["place"])
+    if not typ:
+        return UNKNOWN_TYPE_COLOUR
     return TYPE_COLOURS.get(typ) or _fallback(typ)
 
 
@@ -234,3 +246,91 @@ def layout(g: nx.Graph, seed: int = 0, *, spacing: float = 90.0) -> dict[Hashabl
         x += side
         row_height = max(row_height, side)
     return {node: out[node] for node in g.nodes}
+
+
+def place_discs(centres: dict[Hashable, tuple[float, float]], radii: dict[Hashable, float], gap: float = 40.0,
+                rounds: int = 400) -> dict[Hashable, tuple[float, float]]:
+    """Move discs (a centre and a radius each) apart until no two overlap (``gap`` pixels between
+    them), each pair moving by what it overlaps, the smaller disc the more; coincident centres move
+    along fixed golden-angle directions, so the result is deterministic.
+
+    >>> p = place_discs({"a": (0.0, 0.0), "b": (1.0, 0.0)}, {"a": 10.0, "b": 10.0}, gap=0.0)
+    >>> round(math.dist(p["a"], p["b"]), 6) >= 20.0 - 1e-6
+    True
+    """
+    import numpy as np
+
+    keys = list(centres)
+    n = len(keys)
+    if n < 2:
+        return dict(centres)
+    pts = np.array([centres[k] for k in keys], dtype=float)
+    r = np.array([radii[k] for k in keys], dtype=float)
+    i, j = np.triu_indices(n, 1)
+    need = r[i] + r[j] + gap
+    for _ in range(rounds):
+        delta = pts[i] - pts[j]
+        dist = np.hypot(delta[:, 0], delta[:, 1])
+        over = dist < need - 1e-6
+        if not over.any():
+            break
+        ii, jj, d, dl = i[over], j[over], dist[over], delta[over]
+        coincident = d < 1e-9
+        angle = ii * 2.399963229728653 + jj * 0.7
+        fixed = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+        unit = np.where(coincident[:, None], fixed, dl / np.where(coincident, 1.0, d)[:, None])
+        push = (need[over] - np.where(coincident, 0.0, d))[:, None] * unit
+        share = r[jj] / (r[ii] + r[jj])           # the larger disc moves the less
+        move = np.zeros_like(pts)
+        np.add.at(move, ii, push * share[:, None])
+        np.add.at(move, jj, -push * (1.0 - share)[:, None])
+        pts += move * 0.5
+    return {k: (float(a), float(b)) for k, (a, b) in zip(keys, pts)}
+
+
+def grouped_layout(g: nx.Graph, group_of: dict[Hashable, str], seed: int = 0, *, spacing: float = 90.0
+                   ) -> tuple[dict[Hashable, tuple[float, float]], dict[str, tuple[float, float, float]]]:
+    """A layout in which each group (a country, a community) is a disc: its members laid out on
+    their own by :func:`layout` inside it, the discs placed by a seeded layout of the network of
+    groups (linked by the links between their members, weighted by their weights), then moved
+    apart so that none overlaps another (:func:`place_discs`).
+
+    Returns the positions of the nodes (whole pixels) and, for each group, its centre and radius;
+    a map drawn aggregated shows one node per group at its centre, and a group expanded shows its
+    members in the same disc, without covering the others.
+    """
+    members: dict[str, list[Hashable]] = {}
+    for n in g.nodes:
+        members.setdefault(group_of[n], []).append(n)
+    if not members:
+        return {}, {}
+    names = sorted(members, key=lambda k: (-len(members[k]), k))
+    local: dict[str, dict[Hashable, tuple[float, float]]] = {}
+    radius: dict[str, float] = {}
+    for k in names:
+        pos = layout(g.subgraph(members[k]), seed, spacing=spacing)
+        xs = [p[0] for p in pos.values()]
+        ys = [p[1] for p in pos.values()]
+        cx, cy = (max(xs) + min(xs)) / 2.0, (max(ys) + min(ys)) / 2.0
+        local[k] = {n: (x - cx, y - cy) for n, (x, y) in pos.items()}
+        radius[k] = max(math.hypot(x, y) for x, y in local[k].values()) + spacing / 2.0
+    q = nx.Graph()
+    q.add_nodes_from(names)
+    for u, v, w in g.edges(data="weight", default=1):
+        a, b = group_of[u], group_of[v]
+        if a != b:
+            q.add_edge(a, b, weight=(q.edges[a, b]["weight"] if q.has_edge(a, b) else 0) + (w or 1))
+    if len(names) == 1:
+        start = {names[0]: (0.0, 0.0)}
+    else:
+        raw = nx.spring_layout(q, seed=seed, weight="weight", iterations=100)
+        scale = math.sqrt(sum(r * r for r in radius.values()))
+        start = {k: (float(x) * scale, float(y) * scale) for k, (x, y) in raw.items()}
+    centre = place_discs(start, radius)
+    out: dict[Hashable, tuple[float, float]] = {}
+    for k in names:
+        cx, cy = centre[k]
+        for n, (x, y) in local[k].items():
+            out[n] = (float(round(cx + x)), float(round(cy + y)))
+    groups = {k: (float(round(centre[k][0])), float(round(centre[k][1])), float(round(radius[k]))) for k in names}
+    return {n: out[n] for n in g.nodes}, groups

@@ -8,7 +8,16 @@
  *
  * Every string of the data reaches the page through textContent or a DOM property, never as
  * HTML: the data is JSON in a <script type="application/json"> element (with <, >, & escaped)
- * read by JSON.parse, and tooltips are DOM elements built here. */
+ * read by JSON.parse, and tooltips are DOM elements built here.
+ *
+ * Aggregation (DATA.aggregate, when the map is written with --aggregate): the network can be drawn
+ * with one node per country or community (an "aggregate", id g0, g1, ...), sized by the
+ * organisations it holds and linked to the others by the links between their members, summed.
+ * Aggregating is done here in data, not with vis-network's clustering: the filters, colours,
+ * metrics and search keep working on the organisations themselves ("shown"), and aggregation only
+ * decides which of them are drawn ("drawn") and which aggregates stand for the rest. Each grouping
+ * has its own layout (graphkit.style.grouped_layout): a group expanded shows its members inside
+ * the disc its aggregate stood for. */
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("gk-data").textContent);
@@ -42,11 +51,21 @@
   var byId = {}, edgeById = {};
   DATA.nodes.forEach(function (n) { byId[n.id] = n; });
   DATA.edges.forEach(function (e) { edgeById[e.id] = e; });
-  var nodes = new vis.DataSet(DATA.nodes.map(function (n) { return pick(n, NODE_KEYS); }));
+  var AGG = DATA.aggregate, aggMode = AGG ? AGG.default : "none";
+  function nodeIndex(id) { return Number(id.slice(1)); }
+  var nodes = new vis.DataSet(DATA.nodes.map(function (n) {
+    var item = pick(n, NODE_KEYS);
+    if (aggMode !== "none") {       // opens aggregated: every node in its group's layout, all groups collapsed
+      var p = AGG.layouts[aggMode].pos[nodeIndex(n.id)];
+      item.x = p[0]; item.y = p[1]; item.hidden = true;
+    }
+    return item;
+  }));
   var edges = new vis.DataSet(DATA.edges.map(function (e) { return pick(e, EDGE_KEYS); }));
 
   function short(text, n) { text = String(text); return text.length <= n ? text : text.slice(0, n - 1) + "\u2026"; }
   function projectLabel(p) { return DATA.projects[p].label; }
+  function projectSources(p) { var s = DATA.projects[p].sources; return s && s.length ? " (" + s.join(", ") + ")" : ""; }
   function roleNames(rs) { return rs.map(function (r) { return DATA.roles[r].label; }).join(", "); }
 
   // the tooltip lines of a link, built when it is first hovered
@@ -55,7 +74,7 @@
     if (DATA.projection === "org") {
       lines = [["", a.name + " \u2014 " + b.name], ["Shared projects", String(e.weight)]];
       e.via.forEach(function (v) {
-        lines.push([projectLabel(v[0]), a.name + ": " + roleNames(v[1]) + "; " + b.name + ": " + roleNames(v[2])]);
+        lines.push([projectLabel(v[0]) + projectSources(v[0]), a.name + ": " + roleNames(v[1]) + "; " + b.name + ": " + roleNames(v[2])]);
       });
     } else if (DATA.projection === "bipartite") {
       var org = a.kind === "project" ? b : a, proj = a.kind === "project" ? a : b;
@@ -87,6 +106,7 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, DATA.options);
   // tooltips are DOM elements made on first hover (thousands made up front slow large maps)
   network.on("hoverNode", function (p) {
+    if (!byId[p.node]) { return; }          // an aggregate: its tooltip is made with it
     var item = nodes.get(p.node);
     // one element per node, made on its first hover and refilled when the filters change
     if (item && item.title === undefined) { titled[p.node] = tipElement(tipLines(p.node)); nodes.update({ id: p.node, title: titled[p.node] }); }
@@ -100,7 +120,9 @@
   }
 
   // ------------------------------------------------------------------ filters
-  var state = { type: "", country: "", fund: "", year: "", mode: "active", roles: {} };
+  var state = { type: "", country: "", fund: "", year: "", source: "", mode: "active", roles: {} };
+  var SEVERAL = "in several sources";
+  var PROJECT_SOURCES = DATA.projects.some(function (p) { return p.sources !== undefined; });
   var current = null;       // the node shown in the side panel
   DATA.roles.forEach(function (r, i) { state.roles[i] = true; });
 
@@ -116,6 +138,8 @@
   fillSelect("gk-country", DATA.facets.country, "all countries");
   fillSelect("gk-fund", DATA.facets.fund, "all funds");
   fillSelect("gk-year", DATA.facets.year, "all years");
+  fillSelect("gk-source", DATA.facets.source || [], "all sources");
+  if (!(DATA.facets.source || []).length) { document.getElementById("gk-source").parentNode.hidden = true; }
 
   var rolesBox = document.getElementById("gk-roles");
   if (DATA.roles.length === 0) { rolesBox.parentNode.hidden = true; }
@@ -134,6 +158,7 @@
   function projectOK(p) {
     var pr = DATA.projects[p];
     if (state.fund && pr.funds.indexOf(state.fund) < 0) { return false; }
+    if (state.source && state.source !== SEVERAL && pr.sources && pr.sources.indexOf(state.source) < 0) { return false; }
     if (state.year) {
       if (state.mode === "asof") { if (!pr.years.length || pr.years[0] > Number(state.year)) { return false; } }
       else if (pr.years.indexOf(Number(state.year)) < 0) { return false; }
@@ -144,12 +169,17 @@
   function rolesOK(rs) { return !rs || rs.length === 0 || rs.some(roleOK); }
   function projectFilterActive() {
     if (state.fund || state.year) { return true; }
+    if (state.source && state.source !== SEVERAL && PROJECT_SOURCES) { return true; }
     return DATA.roles.some(function (r, i) { return !state.roles[i]; });
   }
 
   function nodePasses(n) {
     if (state.type && n.kind !== "project" && n.typeLabel !== state.type) { return false; }
     if (state.country && n.countries.indexOf(state.country) < 0) { return false; }
+    // a source: the organisations that take part in its projects; several: those of more than one
+    if (state.source && n.sources) {
+      if (state.source === SEVERAL ? n.sources.length < 2 : n.sources.indexOf(state.source) < 0) { return false; }
+    }
     if (projectFilterActive() && n.parts) {
       return n.parts.some(function (pr) { return projectOK(pr[0]) && roleOK(pr[1]); });
     }
@@ -166,7 +196,7 @@
         ok = e.via.some(function (v) { return projectOK(v[0]) && rolesOK(v[1]) && rolesOK(v[2]); });
       }
       if (ok) { linked[e.from] = true; linked[e.to] = true; shownEdges += 1; }
-      if (ok !== edgeShown[e.id]) { edgeShown[e.id] = ok; edgeUpdates.push({ id: e.id, hidden: !ok }); }
+      edgeShown[e.id] = ok;
     });
     var nodeUpdates = [], shownNodes = 0;
     DATA.nodes.forEach(function (n) {
@@ -176,10 +206,12 @@
         ok = false;
       }
       if (ok) { shownNodes += 1; }
-      var u = { id: n.id };
-      if (ok !== shown[n.id]) { shown[n.id] = ok; u.hidden = !ok; }
+      var u = { id: n.id }, draw = ok && !collapsed(n.id);
+      shown[n.id] = ok;
+      if (draw !== drawn[n.id]) { drawn[n.id] = draw; u.hidden = !draw; }
       nodeUpdates.push(u);
     });
+    edgeUpdates = edgeVisibility();
     metricCache = {};
     // one update per node (vis-network redraws on each): visibility and the size in the network shown
     var next = anyFilter() ? sizesOf(metric(DATA.sizeBy)) : {};
@@ -195,17 +227,19 @@
     applyEgo();
     document.getElementById("gk-status").textContent =
       shownNodes + " of " + DATA.nodes.length + " nodes, " + shownEdges + " of " + DATA.edges.length + " links shown";
+    refreshAggregates();
     // tooltips already made say the projects and metrics of the network shown
     Object.keys(titled).forEach(function (id) { tipElement(tipLines(id), titled[id]); });
     if (current !== null) {
-      if (!shown[current]) { network.unselectAll(); showHint(); } else { showInfo(current); }
+      if (isAggregate(current)) { if (aggShown(current)) { showAggregate(current); } else { network.unselectAll(); showHint(); } }
+      else if (!shown[current]) { network.unselectAll(); showHint(); } else { showInfo(current); }
     }
     scheduleLabels();
     return { nodes: shownNodes, edges: shownEdges };
   }
 
   document.getElementById("gk-reset").addEventListener("click", function () {
-    ["gk-type", "gk-country", "gk-fund", "gk-year"].forEach(function (id) {
+    ["gk-type", "gk-country", "gk-fund", "gk-year", "gk-source"].forEach(function (id) {
       var sel = document.getElementById(id);
       sel.value = "";
       state[sel.dataset.facet] = "";
@@ -220,16 +254,19 @@
     timeMode.value = "active";
     state.mode = "active";
     ego = null;
+    if (AGG) { setAggregate(AGG.default, true); }
     applyFilters();
     syncTimeline();
     network.unselectAll();
     showHint();
     network.fit({ animation: false });
+    scheduleLabels();
   });
 
   document.getElementById("gk-fit").addEventListener("click", function () {
     var shown = nodes.getIds({ filter: function (n) { return !n.hidden; } });
     network.fit({ nodes: shown, animation: false });
+    scheduleLabels();
   });
 
   // ------------------------------------------------------------------ side panel
@@ -237,9 +274,19 @@
   function showHint() {
     current = null;
     info.replaceChildren(el("p", "Search for an organisation, project or place, or click a node, to see its details, projects and partners.", "gk-hint"));
+    if (aggMode !== "none") {
+      info.appendChild(el("p", "Each ringed node stands for a group (" + AGG_LABEL() + "): click it for its members and links, "
+        + "double-click it to draw its members; a search opens the group of what it finds.", "gk-hint"));
+    }
   }
 
   function select(id) {
+    if (isAggregate(id)) {
+      network.focus(id, { scale: network.getScale(), animation: false });
+      showAggregate(id);
+      return;
+    }
+    if (byId[id] && shown[id] && collapsed(id)) { expand(groupOf(id), false); }
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 0.8), animation: false });
     showInfo(id);
@@ -270,6 +317,13 @@
     box.appendChild(egoButton);
     box.appendChild(radius);
     info.appendChild(box);
+    if (aggMode !== "none") {
+      var g = groupOf(id), fold = el("button", "Collapse " + groupName(g));
+      fold.type = "button";
+      fold.id = "gk-collapse-group";
+      fold.addEventListener("click", function () { collapse(g); });
+      box.appendChild(fold);
+    }
     var links = network.getConnectedEdges(id).filter(function (eid) { return edgeShown[eid]; })
       .map(function (eid) { return edgeById[eid]; });
     info.appendChild(el("h3", DATA.neighbourHeading + " (" + links.length + ")"));
@@ -304,7 +358,12 @@
   }
 
   network.on("click", function (params) {
-    if (params.nodes.length) { showInfo(params.nodes[0]); } else if (!params.edges.length) { showHint(); }
+    if (params.nodes.length) {
+      if (isAggregate(params.nodes[0])) { showAggregate(params.nodes[0]); } else { showInfo(params.nodes[0]); }
+    } else if (!params.edges.length) { showHint(); }
+  });
+  network.on("doubleClick", function (params) {
+    if (params.nodes.length && isAggregate(params.nodes[0])) { expand(aggGroup(params.nodes[0]), true); }
   });
 
   // ------------------------------------------------------------------ search
@@ -358,10 +417,12 @@
 
   // ------------------------------------------------------------------ the network shown and its metrics
   var shown = {}, edgeShown = {}, titled = {}, metricCache = {}, ego = null, egoSet = null;
-  var baseColour = {}, painted = {}, sizeNow = {}, labelShown = {};
-  // as drawn at first: every node shown, in its type colour, size and label
-  DATA.nodes.forEach(function (n) { shown[n.id] = true; sizeNow[n.id] = n.size; labelShown[n.id] = true; painted[n.id] = n.color; });
-  DATA.edges.forEach(function (e) { edgeShown[e.id] = true; });
+  var baseColour = {}, painted = {}, sizeNow = {}, labelShown = {}, drawn = {}, edgeDrawn = {};
+  // as drawn at first: every node shown, in its type colour, size and label (hidden when aggregated)
+  DATA.nodes.forEach(function (n) {
+    shown[n.id] = true; sizeNow[n.id] = n.size; labelShown[n.id] = true; painted[n.id] = n.color; drawn[n.id] = aggMode === "none";
+  });
+  DATA.edges.forEach(function (e) { edgeShown[e.id] = true; edgeDrawn[e.id] = true; });
   var SIZE_MIN = 8, SIZE_MAX = 28;
   var EDGE_COLOUR = DATA.options.edges.color;
   var DIM_NODE = { background: "#eeeeee", border: "#dddddd" }, DIM_EDGE = { color: "#eeeeee", opacity: 0.6 };
@@ -534,9 +595,9 @@
         var text = n.kind === "organisation"
           ? parts.map(function (pr) {
             var p = DATA.projects[pr[0]];
-            return p.label + " (" + (pr[1] >= 0 ? DATA.roles[pr[1]].label : "") + ", " + p.period + ")";
+            return p.label + " (" + [pr[1] >= 0 ? DATA.roles[pr[1]].label : "", p.period].concat(p.sources || []).join(", ") + ")";
           }).join("; ")
-          : parts.map(function (pr) { return DATA.projects[pr[0]].label; }).join("; ");
+          : parts.map(function (pr) { return DATA.projects[pr[0]].label + projectSources(pr[0]); }).join("; ");
         out.push(["Projects", text || "none under the current filters"]);
       } else if (line[0] === "@active") {
         parts = keptParts(n);
@@ -652,11 +713,267 @@
     paint();
   }
 
+  // ------------------------------------------------------------------ aggregation (one node per country or community)
+  var AGG_BORDER = "#222222", aggEdges = [], expanded = {}, aggFont = 14, aggMin = 14, aggTitle = {}, aggAdded = false;
+  function groupOf(id) { return AGG.layouts[aggMode].of[nodeIndex(id)]; }
+  function groupName(g) { return AGG.layouts[aggMode].groups[g][0]; }
+  function collapsed(id) { return aggMode !== "none" && !expanded[groupOf(id)]; }
+  function isAggregate(id) { return typeof id === "string" && id.charAt(0) === "g"; }
+  function aggGroup(id) { return Number(id.slice(1)); }
+  function aggregateIds() {
+    return aggMode === "none" ? [] : AGG.layouts[aggMode].groups.map(function (g, i) { return "g" + i; })
+      .filter(function (id) { return aggShown(id); });
+  }
+  // an aggregate is drawn when its group is collapsed and the filters keep some of its members
+  function aggShown(id) { var g = aggGroup(id); return aggMode !== "none" && !expanded[g] && membersShown(g).length > 0; }
+  var groupMembers = {};      // grouping -> group -> its nodes, made once
+  function membersAll(g) {
+    if (!groupMembers[aggMode]) {
+      var lists = AGG.layouts[aggMode].groups.map(function () { return []; }), of = AGG.layouts[aggMode].of;
+      DATA.nodes.forEach(function (n, i) { lists[of[i]].push(n); });
+      groupMembers[aggMode] = lists;
+    }
+    return groupMembers[aggMode][g];
+  }
+  function membersShown(g) { return membersAll(g).filter(function (n) { return shown[n.id]; }); }
+  // the node a node is drawn as: itself, or its group's aggregate
+  function drawnAs(id) { return collapsed(id) ? "g" + groupOf(id) : id; }
+  // which links are drawn: those shown between two nodes drawn; the vis updates to make
+  function edgeVisibility() {
+    var updates = [];
+    DATA.edges.forEach(function (e) {
+      var d = edgeShown[e.id] && drawn[e.from] && drawn[e.to];
+      if (d !== edgeDrawn[e.id]) { edgeDrawn[e.id] = d; updates.push({ id: e.id, hidden: !d }); }
+    });
+    return updates;
+  }
+  // after an expand or collapse: which nodes and links are drawn, and the aggregates
+  function refreshDrawn() {
+    var updates = [];
+    DATA.nodes.forEach(function (n) {
+      var d = shown[n.id] && !collapsed(n.id);
+      if (d !== drawn[n.id]) { drawn[n.id] = d; updates.push({ id: n.id, hidden: !d }); }
+    });
+    if (updates.length) { nodes.update(updates); }
+    var eu = edgeVisibility();
+    if (eu.length) { edges.update(eu); }
+    refreshAggregates();
+    scheduleLabels();
+  }
+  function aggLines(id) {
+    var g = aggGroup(id), members = membersShown(g), total = membersAll(g).length;
+    var links = aggEdges.filter(function (e) { return e.from === id || e.to === id; });
+    return [["", groupName(g)], ["Grouped", AGG_LABEL()],
+            ["Nodes", members.length + (members.length === total ? "" : " of " + total + " (the filters hide the rest)")],
+            ["Links to other groups", links.length + " groups, " + links.reduce(function (t, e) { return t + e.pairs; }, 0) + " links"],
+            ["", "Double-click or use the side panel to expand it"]];
+  }
+  // a link between two groups: 1 to 10 pixels on screen whatever the zoom, growing with the log of its weight
+  function aggWidth(e) { return Math.min(10, 1 + 1.5 * Math.log2(Math.max(1, e.weight))) / Math.max(0.05, network.getScale()); }
+  function AGG_LABEL() { return AGG.modes.filter(function (m) { return m[0] === aggMode; })[0][1]; }
+  // the aggregates and their links, from the nodes the filters keep; sizes grow with the members
+  function refreshAggregates() {
+    if (!AGG) { return; }
+    var groups = aggMode === "none" ? [] : AGG.layouts[aggMode].groups, updates = [];
+    groups.forEach(function (gr, i) {
+      var id = "g" + i, members = membersShown(i), total = membersAll(i).length, show = !expanded[i] && members.length > 0;
+      var size = Math.max(aggMin * 0.6, gr[3] * 0.6 * Math.sqrt(members.length / total));
+      var u = { id: id, hidden: !show, size: Math.round(size * 10) / 10,
+                label: show ? gr[0] + " (" + members.length + ")" : "" };
+      if (show) {
+        if (!aggTitle[id]) { aggTitle[id] = el("div", null, "gk-tip"); u.title = aggTitle[id]; }
+      }
+      updates.push(u);
+    });
+    if (updates.length) { nodes.update(updates); }
+    // links: the links shown summed between the nodes they are drawn as
+    var sums = {};
+    DATA.edges.forEach(function (e) {
+      if (!edgeShown[e.id]) { return; }
+      var a = drawnAs(e.from), b = drawnAs(e.to);
+      if (a === b || (!isAggregate(a) && !isAggregate(b))) { return; }
+      var key = a < b ? a + "|" + b : b + "|" + a, w = edgeWeight(e);
+      if (!sums[key]) { sums[key] = { from: a < b ? a : b, to: a < b ? b : a, weight: 0, pairs: 0 }; }
+      sums[key].weight += w;
+      sums[key].pairs += 1;
+    });
+    if (aggEdges.length) { edges.remove(aggEdges.map(function (e) { return e.id; })); }
+    aggEdges = Object.keys(sums).sort().map(function (k, i) {
+      var s = sums[k];
+      s.id = "ge" + i;
+      s.width = Math.min(14, 1 + 2 * Math.log2(Math.max(1, s.weight)));
+      s.both = isAggregate(s.from) && isAggregate(s.to);
+      return s;
+    });
+    if (aggEdges.length) {
+      edges.add(aggEdges.map(function (e) {
+        var a = e.from, b = e.to;
+        function name(x) { return isAggregate(x) ? groupName(aggGroup(x)) : byId[x].name; }
+        var tip = tipElement([["", name(a) + " \u2014 " + name(b)], ["Links", String(e.pairs)],
+                              [DATA.projection === "org" ? "Shared projects, summed over the links" : "Weight, summed", String(e.weight)]]);
+        // a link from an organisation to a collapsed group is drawn lighter than one between two groups
+        var item = { id: e.id, from: a, to: b, width: e.both ? aggWidth(e) : e.width, title: tip };
+        if (!isAggregate(a) || !isAggregate(b)) { item.color = { color: "#b8c2cc", opacity: 0.45 }; }
+        return item;
+      }));
+    }
+    groups.forEach(function (gr, i) { if (aggTitle["g" + i]) { tipElement(aggLines("g" + i), aggTitle["g" + i]); } });
+    paintAggregates();
+    var status = document.getElementById("gk-agg-status");
+    if (status) {
+      var open = groups.filter(function (gr, i) { return expanded[i]; }).length;
+      status.textContent = aggMode === "none" ? "" : aggregateIds().length + " collapsed, " + open + " expanded";
+    }
+  }
+  // an aggregate takes the colour most of its members have under the current colouring
+  function paintAggregates() {
+    if (!AGG || aggMode === "none") { return; }
+    var updates = [];
+    AGG.layouts[aggMode].groups.forEach(function (gr, i) {
+      var count = {}, best = null;
+      membersShown(i).forEach(function (n) { var c = baseColour[n.id] || n.color; count[c] = (count[c] || 0) + 1; });
+      Object.keys(count).sort().forEach(function (c) { if (best === null || count[c] > count[best]) { best = c; } });
+      updates.push({ id: "g" + i, color: { background: best || "#d0d0d0", border: AGG_BORDER,
+                                           highlight: { background: best || "#d0d0d0", border: "#d62728" } } });
+    });
+    nodes.update(updates);
+  }
+  function expand(g, fit) {
+    expanded[g] = true;
+    refreshDrawn();
+    if (fit) {
+      var ids = membersShown(g).map(function (n) { return n.id; });
+      if (ids.length) { network.fit({ nodes: ids, animation: false }); scheduleLabels(); }
+    }
+    if (current !== null && isAggregate(current) && aggGroup(current) === g) { network.unselectAll(); showHint(); }
+    return membersShown(g).map(function (n) { return n.key; }).sort();
+  }
+  function collapse(g) {
+    expanded[g] = false;
+    refreshDrawn();
+    if (current !== null && !isAggregate(current) && collapsed(current)) { select("g" + g); }
+    return aggregateIds().length;
+  }
+  function expandAll(open) {
+    if (aggMode === "none") { return; }
+    AGG.layouts[aggMode].groups.forEach(function (gr, i) { expanded[i] = !!open; });
+    refreshDrawn();
+    network.fit({ animation: false }); scheduleLabels();
+  }
+  // switch the grouping: positions from its layout, every group collapsed
+  function setAggregate(mode, quiet) {
+    if (!AGG) { return null; }
+    if (aggAdded) {
+      nodes.remove(AGG.layouts[aggMode].groups.map(function (g, i) { return "g" + i; }));
+      aggAdded = false;
+    }
+    if (aggEdges.length) { edges.remove(aggEdges.map(function (e) { return e.id; })); aggEdges = []; }
+    aggMode = mode in AGG.layouts ? mode : "none";
+    expanded = {};
+    aggTitle = {};
+    var sel = document.getElementById("gk-aggregate");
+    if (sel) { sel.value = aggMode; }
+    nodes.update(DATA.nodes.map(function (n, i) {
+      var p = aggMode === "none" ? [n.x, n.y] : AGG.layouts[aggMode].pos[i];
+      return { id: n.id, x: p[0], y: p[1] };
+    }));
+    if (aggMode !== "none") {
+      var groups = AGG.layouts[aggMode].groups, x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      groups.forEach(function (g) {
+        x0 = Math.min(x0, g[1] - g[3]); x1 = Math.max(x1, g[1] + g[3]); y0 = Math.min(y0, g[2] - g[3]); y1 = Math.max(y1, g[2] + g[3]);
+      });
+      aggFont = aggMin = Math.max(14, Math.round(0.022 * Math.max(x1 - x0, y1 - y0)));
+      aggAdded = true;
+      nodes.add(groups.map(function (g, i) {
+        return { id: "g" + i, x: g[1], y: g[2], shape: "dot", size: g[3] * 0.6, label: "", borderWidth: 3, hidden: true,
+                 font: { size: aggFont, color: "#1b1b1b", strokeWidth: Math.max(3, aggFont / 5), strokeColor: "#ffffff" } };
+      }));
+    }
+    if (!quiet) {
+      refreshDrawn();
+      network.fit({ animation: false }); scheduleLabels();
+      if (current !== null && isAggregate(current)) { network.unselectAll(); showHint(); }
+    }
+    return aggregateIds().length;
+  }
+  function showAggregate(id) {
+    var g = aggGroup(id), members = membersShown(g);
+    current = id;
+    network.selectNodes([id]);
+    info.replaceChildren();
+    info.appendChild(el("h2", groupName(g)));
+    aggLines(id).slice(1, 4).forEach(function (line) {
+      var row = el("div", null, "gk-row");
+      row.appendChild(el("span", line[0] + ": ", "gk-key"));
+      row.appendChild(document.createTextNode(line[1]));
+      info.appendChild(row);
+    });
+    var box = el("div", null, "gk-ego"), open = el("button", "Expand " + groupName(g));
+    open.type = "button";
+    open.id = "gk-expand-group";
+    open.addEventListener("click", function () { expand(g, true); });
+    box.appendChild(open);
+    info.appendChild(box);
+    // how the members split by type and by source
+    [["type", "By type"], ["source", "By source"]].forEach(function (f) {
+      if (!members.length || members[0].cat[f[0]] === undefined) { return; }
+      var count = {};
+      members.forEach(function (n) { count[n.cat[f[0]]] = (count[n.cat[f[0]]] || 0) + 1; });
+      info.appendChild(el("h3", f[1]));
+      var list = el("ul");
+      Object.keys(count).sort(function (a, b) { return (count[b] - count[a]) || a.localeCompare(b); })
+        .forEach(function (k) { list.appendChild(el("li", k + ": " + count[k])); });
+      info.appendChild(list);
+    });
+    var links = aggEdges.filter(function (e) { return e.from === id || e.to === id; })
+      .map(function (e) { return { other: e.from === id ? e.to : e.from, e: e }; })
+      .sort(function (a, b) { return b.e.weight - a.e.weight || a.other.localeCompare(b.other); });
+    info.appendChild(el("h3", "Linked (" + links.length + ")"));
+    var ul = el("ul");
+    links.forEach(function (x) {
+      var li = el("li"), name = isAggregate(x.other) ? groupName(aggGroup(x.other)) : byId[x.other].name;
+      var b = el("button", name, "gk-link");
+      b.type = "button";
+      b.addEventListener("click", function () { if (isAggregate(x.other)) { showAggregate(x.other); } else { select(x.other); } });
+      li.appendChild(b);
+      li.appendChild(document.createTextNode(" \u2013 " + x.e.pairs + " links, " + x.e.weight + " shared projects"));
+      ul.appendChild(li);
+    });
+    info.appendChild(ul);
+    info.appendChild(el("h3", "Members (" + members.length + ")"));
+    var ml = el("ul");
+    members.slice().sort(function (a, b) { return (sizeNow[b.id] - sizeNow[a.id]) || a.name.localeCompare(b.name); })
+      .forEach(function (n) {
+        var li = el("li"), b = el("button", n.name, "gk-link");
+        b.type = "button";
+        b.addEventListener("click", function () { select(n.id); });
+        li.appendChild(b);
+        ml.appendChild(li);
+      });
+    info.appendChild(ml);
+  }
+  var aggSelect = document.getElementById("gk-aggregate");
+  if (!AGG) {
+    document.getElementById("gk-aggregation").hidden = true;
+  } else {
+    AGG.modes.forEach(function (m) { aggSelect.appendChild(new Option(m[1], m[0])); });
+    aggSelect.value = aggMode;
+    aggSelect.addEventListener("change", function () { setAggregate(aggSelect.value); });
+    document.getElementById("gk-expand-all").addEventListener("click", function () { expandAll(true); });
+    document.getElementById("gk-collapse-all").addEventListener("click", function () { expandAll(false); });
+    setAggregate(aggMode, true);
+  }
+
   // ------------------------------------------------------------------ ego view
   function egoRadius() { var r = document.getElementById("gk-ego-radius"); return r ? Number(r.value) : 2; }
   function setEgo(id, radius) {
     ego = (id === null || id === undefined || !shown[id]) ? null : { id: id, radius: radius || 2 };
     applyEgo();
+    if (ego && aggMode !== "none") {       // the groups of the partners open, so that the ego network is drawn
+      var opened = false;
+      Object.keys(egoSet).forEach(function (x) { if (collapsed(x)) { expanded[groupOf(x)] = true; opened = true; } });
+      if (opened) { refreshDrawn(); }
+    }
     if (ego) { network.fit({ nodes: Object.keys(egoSet), animation: false }); }
     if (current !== null) { showInfo(current); }
     scheduleLabels();
@@ -689,6 +1006,7 @@
       }
     });
     if (updates.length) { nodes.update(updates); }
+    paintAggregates();
     if (egoSet || edgesDimmed) {
       edges.update(DATA.edges.map(function (e) {
         var dim = egoSet && !(e.from in egoSet && e.to in egoSet);
@@ -705,10 +1023,22 @@
   function scheduleLabels() { clearTimeout(labelTimer); labelTimer = setTimeout(cullLabels, 50); }
   function cullLabels() {
     var scale = network.getScale(), font = 13 * scale, grid = {}, CELL = 80, updates = [];
+    // the labels of the aggregates keep about the same size on screen at any zoom
+    if (aggMode !== "none") {
+      var want = Math.max(6, Math.round(15 / scale));
+      if (Math.abs(want - aggFont) > aggFont * 0.1) {
+        aggFont = want;
+        nodes.update(AGG.layouts[aggMode].groups.map(function (g, i) { return "g" + i; }).map(function (id) {
+          return { id: id, font: { size: aggFont, color: "#1b1b1b", strokeWidth: Math.max(3, aggFont / 5), strokeColor: "#ffffff" } };
+        }));
+        var widths = aggEdges.filter(function (e) { return e.both; }).map(function (e) { return { id: e.id, width: aggWidth(e) }; });
+        if (widths.length) { edges.update(widths); }
+      }
+    }
     labelBoxes = [];
-    var order = DATA.nodes.filter(function (n) { return shown[n.id]; })
+    var order = DATA.nodes.filter(function (n) { return drawn[n.id]; })
       .sort(function (a, b) { return (sizeNow[b.id] - sizeNow[a.id]) || (Number(a.id.slice(1)) - Number(b.id.slice(1))); });
-    var hiddenOnes = DATA.nodes.filter(function (n) { return !shown[n.id]; });
+    var hiddenOnes = DATA.nodes.filter(function (n) { return !drawn[n.id]; });
     // the nodes themselves are obstacles too: a label is not drawn across the middle of another node
     var bodies = {};
     function cellsOf(box) {
@@ -817,10 +1147,11 @@
   }
   // the network shown as SVG, built node by node (vis-network draws on a canvas only)
   function svg() {
-    var NS = "http://www.w3.org/2000/svg", ids = DATA.nodes.filter(function (n) { return shown[n.id]; }).map(function (n) { return n.id; });
-    var pos = network.getPositions(ids), x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    ids.forEach(function (id) {
-      var p = pos[id], s = sizeNow[id];
+    cullLabels();         // the labels of the view now, not those of before a pending cull (filters schedule one)
+    var NS = "http://www.w3.org/2000/svg", ids = DATA.nodes.filter(function (n) { return drawn[n.id]; }).map(function (n) { return n.id; });
+    var aggIds = aggregateIds(), pos = network.getPositions(ids.concat(aggIds)), x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    ids.concat(aggIds).forEach(function (id) {
+      var p = pos[id], s = byId[id] ? sizeNow[id] : nodes.get(id).size;
       x0 = Math.min(x0, p.x - s - 60); x1 = Math.max(x1, p.x + s + 60); y0 = Math.min(y0, p.y - s - 10); y1 = Math.max(y1, p.y + s + 30);
     });
     if (!ids.length) { x0 = y0 = 0; x1 = y1 = 100; }
@@ -836,8 +1167,8 @@
     root.appendChild(make("title", {}, document.title));
     root.appendChild(make("rect", { x: x0, y: y0, width: x1 - x0, height: y1 - y0, fill: "#ffffff" }));
     var ge = make("g", { id: "links", "stroke-linecap": "round" });
-    DATA.edges.forEach(function (e) {
-      if (!edgeShown[e.id]) { return; }
+    DATA.edges.concat(aggEdges).forEach(function (e) {
+      if (e.id in edgeDrawn && !edgeDrawn[e.id]) { return; }
       var a = pos[e.from], b = pos[e.to], dim = egoSet && !(e.from in egoSet && e.to in egoSet);
       var attrs = { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: dim ? DIM_EDGE.color : EDGE_COLOUR.color,
                     "stroke-opacity": dim ? DIM_EDGE.opacity : EDGE_COLOUR.opacity, "stroke-width": e.width };
@@ -858,6 +1189,11 @@
         gn.appendChild(make("circle", { cx: p.x, cy: p.y, r: s, fill: fill }));
       }
       if (labelShown[id] && n.label) { gl.appendChild(make("text", { x: p.x, y: p.y + s + 14 }, n.label)); }
+    });
+    aggIds.forEach(function (id) {
+      var a = nodes.get(id), p = pos[id];
+      gn.appendChild(make("circle", { cx: p.x, cy: p.y, r: a.size, fill: a.color.background, stroke: AGG_BORDER, "stroke-width": 3 }));
+      gl.appendChild(make("text", { x: p.x, y: p.y + a.size + a.font.size, "font-size": a.font.size }, a.label));
     });
     root.appendChild(gn);
     root.appendChild(gl);
@@ -880,6 +1216,7 @@
   recolour();
   applyFilters();
   syncTimeline();
+  if (aggMode !== "none") { network.fit({ animation: false }); scheduleLabels(); }
   // for notebooks, scripts and tests: the network and the page's own controls
   function byKey(values) {
     var out = {};
@@ -897,6 +1234,23 @@
     labels: function () { cullLabels(); return labelBoxes.map(function (b) { return { key: byId[b.id].key, box: b.box }; }); },
     png: png, svg: svg,
     keyOf: function (id) { return byId[id] && byId[id].key; },
+    // aggregation: the grouping, the aggregates drawn [[name, nodes]], expanding and collapsing by name
+    aggregate: setAggregate,
+    aggregates: function () {
+      return aggregateIds().map(function (id) { return [groupName(aggGroup(id)), membersShown(aggGroup(id)).length]; });
+    },
+    groupIndex: function (name) {
+      return aggMode === "none" ? -1 : AGG.layouts[aggMode].groups.map(function (g) { return g[0]; }).indexOf(name);
+    },
+    expand: function (name) { return expand(window.graphkitMap.groupIndex(name), true); },
+    collapse: function (name) { return collapse(window.graphkitMap.groupIndex(name)); },
+    expandAll: function () { expandAll(true); }, collapseAll: function () { expandAll(false); },
+    drawn: function () { return DATA.nodes.filter(function (n) { return drawn[n.id]; }).map(function (n) { return n.key; }).sort(); },
+    shownKeys: function () { return DATA.nodes.filter(function (n) { return shown[n.id]; }).map(function (n) { return n.key; }).sort(); },
+    aggregateLinks: function () {
+      function name(x) { return isAggregate(x) ? groupName(aggGroup(x)) : byId[x].key; }
+      return aggEdges.map(function (e) { return [name(e.from), name(e.to), e.pairs, e.weight]; });
+    },
     idOf: function (key) { var f = DATA.nodes.filter(function (n) { return n.key === key; }); return f.length ? f[0].id : null; }
   };
 }());
