@@ -82,6 +82,10 @@ def test_place_filter_includes_places_within(store):
         "project:khouribga"}
     assert set(organisation_network(store, resolve_filters(store, place="country:FRA")).graph["projects"]) == {
         "project:impra", "project:discorsi"}
+    # a country's Italian name (CLDR, through Babel) finds it as its English and French names do
+    for name in ("Marocco", "Morocco", "Maroc", "MAR"):
+        assert set(organisation_network(store, resolve_filters(store, place=name)).graph["projects"]) == {
+            "project:khouribga"}, name
 
 
 def test_bipartite_projection_has_one_link_per_participation(store):

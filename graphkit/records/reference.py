@@ -88,6 +88,7 @@ def load_reference(reference_dir: Path) -> ReferenceTables:
 
     countries: dict[str, Country] = {}
     currencies: set[str] = set()
+    italian = _italian_country_names()
     with (reference_dir / "country-codes" / "country-codes.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             iso3, iso2 = row["ISO3166-1-Alpha-3"].strip(), row["ISO3166-1-Alpha-2"].strip()
@@ -97,6 +98,7 @@ def load_reference(reference_dir: Path) -> ReferenceTables:
                 "en": row["official_name_en"] or row["CLDR display name"],
                 "fr": row["official_name_fr"],
                 "es": row["official_name_es"],
+                "it": italian.get(iso2, ""),     # the table has no Italian names: CLDR's, through Babel
             }
             countries[iso3] = Country(iso3, iso2, {k: v for k, v in labels.items() if v})
             currencies.update(c.strip() for c in row["ISO4217-currency_alphabetic_code"].split(",") if c.strip())
@@ -111,6 +113,14 @@ def load_reference(reference_dir: Path) -> ReferenceTables:
         if code.isdigit():
             municipalities[code] = Municipality(code, name, nuts3)
     return ReferenceTables(nuts, countries, by_iso2, municipalities, frozenset(currencies))
+
+
+def _italian_country_names() -> dict[str, str]:
+    """CLDR's Italian names of countries (ISO alpha-2 -> name), as Babel ships them: the pages are
+    mostly Italian, and a researcher looks for ``Marocco`` as well as ``Morocco``."""
+    from babel import Locale
+
+    return {k: v for k, v in Locale("it").territories.items() if len(k) == 2 and k.isalpha()}
 
 
 def country_of_nuts(tables: ReferenceTables, code: str) -> Country | None:
