@@ -43,6 +43,32 @@ def store(built) -> EmbeddedStore:
     return EmbeddedStore.from_build(built)
 
 
+@pytest.fixture(scope="session")
+def imported(tmp_path_factory) -> dict:
+    """Both real datasets imported into a temporary folder, reading the shipped review file:
+    ``{dataset: (import result, folder)}``."""
+    from graphkit.imports import import_dataset
+
+    out = tmp_path_factory.mktemp("imports")
+    return {d: (import_dataset(d, out_dir=out / d, update_review=False), out / d) for d in ("eutf", "crs")}
+
+
+@pytest.fixture(scope="session")
+def combined_build(built, imported, tmp_path_factory) -> Path:
+    """`graphkit build --with-imports`: the curated records and both imported datasets (one build
+    for the import, cross-source map and geographic map tests)."""
+    from click.testing import CliRunner
+
+    from graphkit.cli import main
+
+    out = tmp_path_factory.mktemp("combined") / "graph"
+    imports = imported["crs"][1].parent
+    result = CliRunner().invoke(main, ["build", "--with-imports", "--imports", str(imports), "--build", str(out),
+                                       "--no-docs", "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
 @pytest.fixture()
 def data_copy(tmp_path) -> Path:
     """A private copy of the data folder that a test may break."""

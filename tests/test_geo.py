@@ -369,19 +369,6 @@ def test_hostile_names_are_shown_as_text_and_run_nothing(browser, tmp_path_facto
 
 # ------------------------------------------------------------------------------ the imported datasets
 
-@pytest.fixture(scope="module")
-def combined_build(built, tmp_path_factory) -> Path:
-    from graphkit.imports import import_dataset
-
-    out = tmp_path_factory.mktemp("geo-imports")
-    for d in ("eutf", "crs"):
-        import_dataset(d, out_dir=out / "imports" / d, update_review=False)
-    result = CliRunner().invoke(main, ["build", "--with-imports", "--imports", str(out / "imports"), "--build",
-                                       str(out / "graph"), "--no-docs", "--quiet"])
-    assert result.exit_code == 0, result.output
-    return out / "graph"
-
-
 def test_the_datasets_map_draws_the_african_countries_of_the_italian_ngos(browser, combined_build, tmp_path):
     from graphkit.store.sources import open_sources
 

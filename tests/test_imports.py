@@ -28,13 +28,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @pytest.fixture(scope="session")
-def imported(tmp_path_factory) -> dict:
-    """Both real datasets imported into a temporary folder, reading the shipped review file."""
-    out = tmp_path_factory.mktemp("imports")
-    return {d: (import_dataset(d, out_dir=out / d, update_review=False), out / d) for d in ("eutf", "crs")}
-
-
-@pytest.fixture(scope="session")
 def dataset_store(imported) -> EmbeddedStore:
     store = EmbeddedStore()
     for _, folder in imported.values():
@@ -315,17 +308,6 @@ def test_review_decisions_are_kept_and_new_candidates_added(tmp_path):
 
 
 # ------------------------------------------------------------------------------ questions across sources
-
-
-@pytest.fixture(scope="session")
-def combined_build(built, imported, tmp_path_factory) -> Path:
-    """`graphkit build --with-imports`: the curated records and both imported datasets."""
-    out = tmp_path_factory.mktemp("combined") / "graph"
-    imports = imported["crs"][1].parent
-    result = CliRunner().invoke(main, ["build", "--with-imports", "--imports", str(imports), "--build", str(out),
-                                       "--no-docs", "--quiet"])
-    assert result.exit_code == 0, result.output
-    return out
 
 
 def test_build_with_imports_needs_an_import(tmp_path):

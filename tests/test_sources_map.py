@@ -142,19 +142,6 @@ def test_map_data_offers_the_groupings_only_when_asked(store):
 
 
 @pytest.fixture(scope="module")
-def combined_build(built, tmp_path_factory) -> Path:
-    """The real records and both real datasets, built as `graphkit build --with-imports` does."""
-    root = tmp_path_factory.mktemp("xsource")
-    for d in ("eutf", "crs"):
-        import_dataset(d, out_dir=root / "imports" / d, update_review=False)
-    out = root / "graph"
-    result = CliRunner().invoke(main, ["build", "--with-imports", "--imports", str(root / "imports"), "--build",
-                                       str(out), "--no-docs", "--quiet"])
-    assert result.exit_code == 0, result.output
-    return out
-
-
-@pytest.fixture(scope="module")
 def ngo_network(combined_build) -> nx.Graph:
     return italian_ngo_network(open_sources(combined_build))
 
