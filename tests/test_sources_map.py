@@ -28,7 +28,6 @@ from graphkit import style
 from graphkit.browser import Chromium
 from graphkit.builder import build
 from graphkit.cli import main
-from graphkit.imports import import_dataset
 from graphkit.maps import MapError, map_data, write_map
 from graphkit.metrics import compute
 from graphkit.network import organisation_network
