@@ -51,7 +51,6 @@ from graphkit.maps import MapError, MapHTML, write_index, MANIFEST
 from graphkit.metrics import compute
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-VENDOR = Path(__file__).resolve().parent / "web" / "vendor"
 RENDERERS = ("vis", "webgl", "auto")
 # `--renderer auto` draws with WebGL above these (measured by bench/map_scale.py, docs/benchmarks.md):
 # vis-network opens 299 organisations with 10,537 links in about 1.5 s and 2,938 with 128,321 in
@@ -219,7 +218,12 @@ def glmap_data(g: nx.Graph, *, backbone: int = DEFAULT_BACKBONE, seed: int = 0) 
     nodes = list(g.nodes)
     nidx = {n: i for i, n in enumerate(nodes)}
     kept = backbone_edges(g, backbone)
-    community = compute(g, "community", seed)
+    # communities of the links drawn: Louvain on 1.37 million links takes over a minute, on the
+    # backbone of 3 links per node (85,352) a few seconds, and the map shows the backbone
+    bb = nx.Graph()
+    bb.add_nodes_from(nodes)
+    bb.add_weighted_edges_from((a, b, g.edges[a, b].get("weight", 1)) for a, b in kept)
+    community = compute(bb, "community", seed)
     pos = community_layout(g, community, kept, seed)
 
     roles = sorted({r for _, d in g.nodes(data=True) for x in d.get("participations", []) for r in [x.get("role")] if r},
@@ -310,7 +314,7 @@ def _legend(data: dict[str, Any], g: nx.Graph) -> str:
         f'<div id="gk-backbone"><b>Drawn</b>: every organisation ({g.number_of_nodes():,}); {e(links)}. '
         "Filters hide the links with no kept project. The whole network: graphkit export.</div>",
         "<div><b>Size</b>: projects kept by the filters (logarithmic)</div>",
-        f"<div><b>Positions</b>: communities (Louvain, seed {data['seed']}) as discs placed by a spring "
+        f"<div><b>Positions</b>: communities of the links drawn (Louvain, seed {data['seed']}) as discs placed by a spring "
         "layout; inside, a spring layout or a spiral, hubs at the centre.</div>",
         '<div id="gk-colour-legend"></div>',
     ])
@@ -328,12 +332,10 @@ def _page(g: nx.Graph, data: dict[str, Any], title: str | None) -> MapHTML:
     import graphkit
 
     seed = data["seed"]
-    sigma_js = (VENDOR / "sigma.min.js").read_text(encoding="utf-8")
     page_js = (TEMPLATES / "glmap.js").read_text(encoding="utf-8")
     page_css = (TEMPLATES / "glmap.css").read_text(encoding="utf-8")
-    for name, text in (("sigma.min.js", sigma_js), ("glmap.js", page_js)):
-        if re.search(r"</script", text, re.I):
-            raise RuntimeError(f"{name} contains '</script' and cannot be inlined")
+    if re.search(r"</script", page_js, re.I):
+        raise RuntimeError("glmap.js contains '</script' and cannot be inlined")
     if re.search(r"</style", page_css, re.I):
         raise RuntimeError("glmap.css contains '</style' and cannot be inlined")
     title = title or "Partnership network"
@@ -343,7 +345,7 @@ def _page(g: nx.Graph, data: dict[str, Any], title: str | None) -> MapHTML:
     env = Environment(autoescape=True)
     page = env.from_string((TEMPLATES / "glmap.html").read_text(encoding="utf-8")).render(
         title=title, subtitle=subtitle, data=data, legend=Markup(_legend(data, g)),
-        sigma_js=Markup(sigma_js), page_js=Markup(page_js), page_css=Markup(page_css), version=graphkit.__version__)
+        page_js=Markup(page_js), page_css=Markup(page_css), version=graphkit.__version__)
     return MapHTML(page)
 
 
