@@ -153,7 +153,7 @@
   overlay.id = "gk-labels-layer";
   container.appendChild(canvas);
   container.appendChild(overlay);
-  var gl = canvas.getContext("webgl", { antialias: true, preserveDrawingBuffer: true, alpha: false });
+  var gl = canvas.getContext("webgl", { antialias: false, preserveDrawingBuffer: true, alpha: false });
   var ctx = overlay.getContext("2d");
   var W = 1, H = 1, DPR = window.devicePixelRatio || 1;
   var cam = { x: 0, y: 0, scale: 1 }, fitScale = 1;
@@ -186,7 +186,7 @@
   var lineProgram = program(VIEW + "void main() { gl_Position = place(); v_colour = a_colour; }",
                             "precision mediump float; varying vec4 v_colour; void main() { gl_FragColor = v_colour; }");
   var pointProgram = program(VIEW + "attribute float a_size; uniform float u_size; uniform float u_max;" +
-                             "void main() { gl_Position = place(); v_colour = a_colour; gl_PointSize = min(a_size * u_size, u_max); }",
+                             "void main() { gl_Position = place(); v_colour = a_colour; gl_PointSize = clamp(a_size * u_size, 2.0, u_max); }",
                              "precision mediump float; varying vec4 v_colour; void main() {" +
                              " vec2 d = gl_PointCoord - vec2(0.5); float r = dot(d, d); if (r > 0.25) { discard; }" +
                              " gl_FragColor = r > 0.16 ? vec4(v_colour.rgb * 0.75, v_colour.a) : v_colour; }");
@@ -291,7 +291,7 @@
     ctx.strokeStyle = "rgba(255,255,255,0.9)";
     ctx.fillStyle = "#222";
     if (labelLevel > 0) {
-      var boxes = [], limit = 40 * labelLevel * labelLevel, shownLabels = 0;
+      var boxes = [], limit = 12 * labelLevel * labelLevel, shownLabels = 0;
       for (var j = 0; j < order.length && shownLabels < limit; j++) {
         var i = order[j];
         if (egoDist !== null && egoDist[i] < 0) { continue; }
@@ -338,7 +338,7 @@
     var bw = Math.max(bounds[2] - bounds[0], 1), bh = Math.max(bounds[3] - bounds[1], 1);
     fitScale = 0.92 * Math.min(W / bw, H / bh);
     cam = { x: (bounds[0] + bounds[2]) / 2, y: (bounds[1] + bounds[3]) / 2, scale: fitScale };
-    roomy = Math.min(Math.max(Math.sqrt(W * H / Math.max(N, 1)) / 12, 1), 2.5);
+    roomy = Math.min(Math.max(Math.sqrt(W * H / Math.max(N, 1)) / 14, 0.3), 2.5);
   }
   // the node under a point of the view (the topmost drawn, within its radius plus 3 pixels)
   function pick(px, py) {
