@@ -1,16 +1,17 @@
 // Bundles sigma.js and graphology from the npm registry (pinned in package.json) into one
-// minified script for the WebGL map page (graphkit/glmap.py, graphkit/templates/glmap.*):
-// graphkit/web/vendor/sigma.min.js, which defines the global `gkSigma` ({ Graph, Sigma }), and
-// graphkit/web/vendor/LICENSES-sigma.txt, naming every package inside and its licence.
-// Run with `npm ci && npm run build:sigma` in web-src/; the output is committed, so neither the
-// tests nor a researcher's `pip install` needs Node.js or the network.
+// minified script, build/vendor/sigma.min.js, which defines the global `gkSigma` ({ Graph,
+// Sigma }), with build/vendor/LICENSES-sigma.txt naming every package inside and its licence.
+// Only the renderer comparison of bench/map_scale.py (--sigma) uses it: the WebGL map page
+// (graphkit/glmap.py) draws with WebGL itself, ten times faster in software WebGL (decision
+// 0023), so nothing of this is shipped in the package. Run: npm ci && npm run build:sigma.
 import { build } from "esbuild";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, "..", "graphkit", "web", "vendor");
+const out = join(here, "..", "build", "vendor");
+mkdirSync(out, { recursive: true });
 const result = await build({
   entryPoints: [join(here, "sigma-entry.js")],
   bundle: true,
@@ -38,7 +39,7 @@ for (const input of Object.keys(result.metafile.inputs)) {
   packages.set(name, dir);
 }
 const lines = [
-  "Third-party software in sigma.min.js (the WebGL map page's renderer), bundled by esbuild",
+  "Third-party software in sigma.min.js (the renderer compared by bench/map_scale.py --sigma), bundled by esbuild",
   "from the npm registry's packages, with the licence of each package it holds.",
   "Rebuild: cd web-src && npm ci && npm run build:sigma.",
   "",
