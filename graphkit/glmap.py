@@ -36,6 +36,7 @@ Example::
 
 from __future__ import annotations
 
+import heapq
 import html
 import json
 import math
@@ -95,7 +96,7 @@ def backbone_edges(g: nx.Graph, k: int) -> list[tuple[Hashable, Hashable]]:
     else:
         edges = set()
         for n in g.nodes:
-            best = sorted(g[n].items(), key=lambda kv: (-kv[1].get("weight", 1), str(kv[0])))[:k]
+            best = heapq.nsmallest(k, g[n].items(), key=lambda kv: (-kv[1].get("weight", 1), str(kv[0])))
             edges.update(tuple(sorted((n, other), key=str)) for other, _ in best)
     return sorted(edges, key=lambda e: (str(e[0]), str(e[1])))
 
@@ -128,12 +129,15 @@ def community_layout(g: nx.Graph, community: dict[Hashable, int], edges: list[tu
         members.setdefault(community.get(n, -1), []).append(n)
     comms = sorted(members, key=lambda c: (-len(members[c]), c))
     radius = {c: spacing * 0.55 * math.sqrt(len(members[c])) + spacing for c in comms}
-    cg = nx.Graph()
-    cg.add_nodes_from(comms)
+    between: dict[tuple[int, int], float] = {}
     for a, b, w in g.edges(data="weight", default=1):
         ca, cb = community.get(a, -1), community.get(b, -1)
         if ca != cb:
-            cg.add_edge(ca, cb, weight=cg.get_edge_data(ca, cb, {"weight": 0})["weight"] + w)
+            key = (ca, cb) if ca < cb else (cb, ca)
+            between[key] = between.get(key, 0) + w
+    cg = nx.Graph()
+    cg.add_nodes_from(comms)
+    cg.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(between.items()))
     centres = nx.spring_layout(cg, seed=seed, weight="weight", iterations=100) if len(comms) > 1 else {comms[0]: (0.0, 0.0)}
     total = math.sqrt(sum(r * r for r in radius.values()))
     xy = {c: [float(centres[c][0]) * total, float(centres[c][1]) * total] for c in comms}

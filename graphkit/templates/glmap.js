@@ -207,19 +207,18 @@
         if (!edgeShown[e]) { continue; }
         var a = ED.src[e], b = ED.dst[e], dim = egoDist !== null && (egoDist[a] < 0 || egoDist[b] < 0);
         if ((pass === 0) !== dim) { continue; }
-        var c = dim ? dimE : normE, alpha = dim ? 120 : 150;
+        var c = dim ? dimE : normE, alpha = dim ? 120 : 150, o = 8 * k;
         lp[4 * k] = ND.x[a]; lp[4 * k + 1] = ND.y[a]; lp[4 * k + 2] = ND.x[b]; lp[4 * k + 3] = ND.y[b];
-        lc.set([c[0], c[1], c[2], alpha, c[0], c[1], c[2], alpha], 8 * k);
+        lc[o] = lc[o + 4] = c[0]; lc[o + 1] = lc[o + 5] = c[1]; lc[o + 2] = lc[o + 6] = c[2]; lc[o + 3] = lc[o + 7] = alpha;
         k++;
       }
     }
     buf.lines = k;
     order = [];
     for (i = 0; i < N; i++) { if (nodeShown[i]) { order.push(i); } }
-    order.sort(function (x, y) {
-      var dx = egoDist !== null && egoDist[x] < 0 ? 0 : 1, dy = egoDist !== null && egoDist[y] < 0 ? 0 : 1;
-      return (dx - dy) || (kept[x] - kept[y]) || (x - y);
-    });
+    var rank = new Float64Array(N);     // dimmed first, then by projects kept, then by index
+    for (i = 0; i < N; i++) { rank[i] = (egoDist !== null && egoDist[i] < 0 ? 0 : 1e12) + kept[i] * 1e5 + i; }
+    order.sort(function (x, y) { return rank[x] - rank[y]; });
     var np = new Float32Array(2 * order.length), nc = new Uint8Array(4 * order.length), ns = new Float32Array(order.length);
     order.forEach(function (n, j) {
       var dim = egoDist !== null && egoDist[n] < 0, c = rgbOf(dim ? DIM : colourOf[n]);
