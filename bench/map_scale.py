@@ -117,7 +117,19 @@ VIS_DRAWN = ("(function(){ if (typeof window.network !== 'object') { return fals
              "network.redraw(); } return window.__gkDrawn > 0; })()")
 
 
-def open_page(kind: str, path: Path, fund: str, year: int, timeout: float) -> dict[str, Any]:
+def open_page(kind: str, path: Path, fund: str, year: int, timeout: float, repeats: int = 3) -> dict[str, Any]:
+    """Open a page ``repeats`` times in a fresh headless Chromium: the median of each figure."""
+    runs = [_open_once(kind, path, fund, year, timeout, shots=i == 0) for i in range(repeats)]
+    out = dict(runs[0])
+    if any(r.get("open_s") is None for r in runs):
+        return next(r for r in runs if r.get("open_s") is None)
+    for key in ("open_s", "drawn_in_page_s", "fund_s", "year_s"):
+        out[key] = statistics.median(r[key] for r in runs)
+        out[key + "_runs"] = [round(r[key], 3) for r in runs]
+    return out
+
+
+def _open_once(kind: str, path: Path, fund: str, year: int, timeout: float, shots: bool) -> dict[str, Any]:
     """Open a page in headless Chromium: seconds until drawn, what is drawn, two filters."""
     from graphkit.browser import BrowserError, Chromium
 
@@ -131,6 +143,8 @@ def open_page(kind: str, path: Path, fund: str, year: int, timeout: float) -> di
             return {"open_s": None, "error": str(exc)[:200], "timeout": timeout}
         out["open_s"] = time.perf_counter() - t
         out["drawn_in_page_s"] = b.evaluate("window.__gkDrawn") / 1000.0
+        if shots:
+            b.screenshot(path.with_suffix(".png"))
         if kind == "webgl":
             d = b.evaluate("graphkitGL.drawn()")
             out["nodes"], out["edges"] = d["points"], d["lines"]
@@ -144,6 +158,17 @@ def open_page(kind: str, path: Path, fund: str, year: int, timeout: float) -> di
         if kind == "webgl":
             d = b.evaluate("graphkitGL.drawn()")
             out["filtered"] = [d["points"], d["lines"]]
+            if not shots:
+                return out
+            b.screenshot(path.with_name(path.stem + "-filtered.png"))
+            # the ego view of the organisation drawn with the most partners on the links drawn
+            hub = b.evaluate("(function () { var best = null, most = -1; graphkitGL.drawnNodes().forEach(function (k) {"
+                             " graphkitGL.select(k); var n = document.querySelectorAll('#gk-info li button').length;"
+                             " if (n > most) { most = n; best = k; } }); return best; })()") if d["points"] <= 2000 else None
+            if hub:
+                b.evaluate(f"graphkitGL.setEgo({json.dumps(hub)}, 2)")
+                b.evaluate(f"graphkitGL.select({json.dumps(hub)})")
+                b.screenshot(path.with_name(path.stem + "-ego.png"))
         else:
             out["filtered"] = [b.evaluate("network.body.data.nodes.get({filter: function (n) { return !n.hidden; }}).length"),
                                b.evaluate("network.body.data.edges.get({filter: function (e) { return !e.hidden; }}).length")]
@@ -219,6 +244,11 @@ def pick_filters(g: Any) -> tuple[str, int]:
     return fund, int(statistics.median(starts))
 
 
+def old_when(path: str) -> str:
+    """When the results in ``path`` were measured."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))["when"]
+
+
 def fmt(x: Any, digits: int = 2) -> str:
     """A figure for the table: seconds to ``digits`` places, ``–`` when missing."""
     if x is None:
@@ -240,6 +270,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--open-timeout", type=float, default=120, help="seconds allowed to open one page")
     ap.add_argument("--only", choices=["webgl", "vis", "vis-top"], action="append", help="only these pages")
     ap.add_argument("--sigma", action="store_true", help="also the sigma.js comparison on random graphs")
+    ap.add_argument("--repeats", type=int, default=3, help="opens of each page (the median is shown)")
+    ap.add_argument("--merge", help="a results.json whose pages not measured now are kept (with --only)")
     ap.add_argument("--json", default=str(ROOT / "build" / "map-scale" / "results.json"))
     a = ap.parse_args(argv)
     work = Path(a.work)
@@ -259,13 +291,22 @@ def main(argv: list[str] | None = None) -> None:
             page = write(kind, g, path, a.write_timeout)
             if page.get("write_s") is not None:
                 log(f"  {kind}: written in {page['write_s']:.1f} s ({page['bytes'] / 1e6:.1f} MB); opening")
-                page.update(open_page("webgl" if kind == "webgl" else "vis", path, fund, year, a.open_timeout))
+                page.update(open_page("webgl" if kind == "webgl" else "vis", path, fund, year, a.open_timeout, a.repeats))
             r["pages"][kind] = page
             log(f"  {kind}: {json.dumps(page)}")
         results["sizes"].append(r)
     if a.sigma:
         results["sigma"] = [probe_sigma(nodes, edges, a.open_timeout)
                             for nodes, edges in ((3000, 9000), (28000, 28000), (28000, 85000))]
+    if a.merge:
+        # the pages of an earlier run (same records, same seed) not measured again now
+        before = {r["projects"]: r for r in json.loads(Path(a.merge).read_text(encoding="utf-8"))["sizes"]}
+        for r in results["sizes"]:
+            old = before.get(r["projects"], {}).get("pages", {})
+            r["pages"] = {**{k: dict(v, measured=old_when(a.merge)) for k, v in old.items() if k not in r["pages"]},
+                          **r["pages"]}
+        if not a.sigma:
+            results["sigma"] = json.loads(Path(a.merge).read_text(encoding="utf-8")).get("sigma")
     Path(a.json).parent.mkdir(parents=True, exist_ok=True)
     Path(a.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(table(results))
@@ -283,10 +324,15 @@ def table(results: dict[str, Any]) -> str:
             after = " / ".join(fmt(x) for x in p["filtered"]) if p.get("filtered") else "–"
             opened = fmt(p.get("open_s")) if p.get("write_s") is None or p.get("open_s") is not None else f"> {p['timeout']:.0f}"
             written = fmt(p.get("write_s"), 1) if p.get("write_s") is not None else f"> {p['timeout']}"
-            out.append(f"| {r['projects']:,} | {kind} | {drawn} | {written} | "
+            label = kind + (f" (measured {p['measured']})" if p.get("measured") else "")
+            out.append(f"| {r['projects']:,} | {label} | {drawn} | {written} | "
                        f"{fmt(p['bytes'] / 1e6, 1) if p.get('bytes') else '–'} | {opened} | {fmt(p.get('fund_s'))} | "
                        f"{fmt(p.get('year_s'))} | {after} |")
-        w, v = r["pages"].get("webgl", {}), r["pages"].get("vis", {})
+        w, v, top = r["pages"].get("webgl", {}), r["pages"].get("vis", {}), r["pages"].get("vis-top", {})
+        if w.get("open_s") and top.get("open_s"):
+            ratios.append(f"{r['projects']:,} projects: vis of the top {TOP_VIS:,} (the map until now) / WebGL of all "
+                          f"{r['nodes']:,}: open ×{top['open_s'] / w['open_s']:.1f}, fund filter ×{top['fund_s'] / w['fund_s']:.1f}, "
+                          f"year filter ×{top['year_s'] / w['year_s']:.1f}, write ×{top['write_s'] / w['write_s']:.1f}")
         if w.get("open_s") and v.get("open_s"):
             ratios.append(f"{r['projects']:,} projects ({r['nodes']:,} organisations, {r['edges']:,} links; filters: "
                           f"fund {r['fund']}, year {r['year']}): vis / WebGL open ×{v['open_s'] / w['open_s']:.1f}, "

@@ -206,6 +206,8 @@ def test_the_ego_view_keeps_a_node_its_partners_and_theirs(browser, seed, tmp_pa
     assert browser.evaluate("graphkitGL.dimmedNodes()") == sorted(set(seed.nodes) - set(nx.ego_graph(bb, key, radius=2).nodes))
     browser.evaluate(f"graphkitGL.setEgo({json.dumps(key)}, 1)")
     assert browser.evaluate("graphkitGL.egoNodes()") == sorted([key, *bb[key]])
+    browser.evaluate(f"graphkitGL.select({json.dumps(key)})")
+    shutil.copy(browser.screenshot(SCREENSHOTS / "map-webgl-ego.png"), ROOT / "docs" / "img" / "map-webgl-ego.png")
     browser.evaluate("graphkitGL.setEgo(null)")
     assert browser.evaluate("graphkitGL.dimmedNodes()") == []
     _clean(browser)

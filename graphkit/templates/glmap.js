@@ -587,7 +587,7 @@
     if (i < 0 || !nodeShown[i]) { return false; }
     cam.x = ND.x[i];
     cam.y = ND.y[i];
-    cam.scale = Math.max(cam.scale, fitScale * 6);
+    cam.scale = Math.max(cam.scale, fitScale * Math.min(6, Math.max(1.5, Math.sqrt(N) / 5)));
     moved = true;
     hovered = i;
     schedule();
