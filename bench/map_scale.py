@@ -340,7 +340,8 @@ def table(results: dict[str, Any]) -> str:
                           f"write ×{v['write_s'] / w['write_s']:.1f}")
         else:
             ratios.append(f"{r['projects']:,} projects ({r['nodes']:,} organisations, {r['edges']:,} links; filters: "
-                          f"fund {r['fund']}, year {r['year']}): no ratio (a page did not open in time)")
+                          f"fund {r['fund']}, year {r['year']}): no ratio at the same size (the vis page was not "
+                          f"written or opened within the time limits)")
     out += ["", *ratios]
     if results.get("sigma"):
         out += ["", "| random graph nodes / links | sigma.js 4.0.4 s | own WebGL s | × |", "| --- | ---: | ---: | ---: |"]

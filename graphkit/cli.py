@@ -646,7 +646,7 @@ def _network_per_year(projection, fund, year, start, end, roles, place, level, o
 @click.option("--renderer", type=click.Choice(["auto", "vis", "webgl"]), default="auto", show_default=True,
               help="vis (vis-network: every map feature, up to a few thousand links), webgl (organisation "
                    "network: every organisation and a backbone of links, 28,680 organisations open in about "
-                   "5 s) or auto (webgl above 1,000 nodes or 5,000 links).")
+                   "3 s) or auto (webgl above 1,000 nodes or 5,000 links).")
 def map_cmd(projection, fund, year, start, end, roles, place, level, origins, seed, build_dir, endpoint,
             default_graph, sources, size_by, out_path, title, physics, screenshot, top, backbone, renderer) -> None:
     """Write an interactive map of a network: one self-contained HTML page that works offline.
