@@ -313,9 +313,12 @@ def _legend(data: dict[str, Any], g: nx.Graph) -> str:
     links = (f"each organisation's {bb['k']} strongest links (by shared projects; a link kept if it is among "
              f"the strongest of either end): {bb['edges']:,} of {bb['of_edges']:,} links"
              if bb["k"] else f"every link: {bb['edges']:,}")
+    red = g.graph.get("reduced") or {}
+    nodes = (f"the {red['nodes']:,} of {red['of_nodes']:,} organisations of highest weighted degree"
+             if red.get("top") and red["nodes"] < red["of_nodes"] else f"every organisation ({g.number_of_nodes():,})")
     return "\n".join([
         "<h3>Legend</h3>",
-        f'<div id="gk-backbone"><b>Drawn</b>: every organisation ({g.number_of_nodes():,}); {e(links)}. '
+        f'<div id="gk-backbone"><b>Drawn</b>: {e(nodes)}; {e(links)}. '
         "Filters hide the links with no kept project. The whole network: graphkit export.</div>",
         "<div><b>Size</b>: projects kept by the filters (logarithmic)</div>",
         f"<div><b>Positions</b>: communities of the links drawn (Louvain, seed {data['seed']}) as discs placed by a spring "

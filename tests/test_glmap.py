@@ -116,6 +116,24 @@ def test_the_map_command_picks_the_renderer(built, tmp_path):
     assert res.exit_code == 2 and "draws the organisation network" in res.output
 
 
+def test_auto_draws_a_network_of_over_5000_links_with_webgl_and_its_backbone(tmp_path):
+    synthesize(1000, 1, out_dir=tmp_path / "records")
+    build(tmp_path / "records", tmp_path / "graph", docs=False)
+    g = organisation_network(EmbeddedStore.from_build(tmp_path / "graph"))
+    assert (g.number_of_nodes(), g.number_of_edges()) == (299, 10537)        # docs/benchmarks.md, 1,000 projects
+    res = CliRunner().invoke(main, ["map", "--build", str(tmp_path / "graph"), "--out", str(tmp_path / "m.html")])
+    assert res.exit_code == 0, res.output
+    kept = len(backbone_edges(g, 3))
+    assert f"wrote {tmp_path / 'm.html'} (WebGL: 299 nodes, each one's 3 strongest links of 10537)" in res.output
+    page = (tmp_path / "m.html").read_text(encoding="utf-8")
+    assert "every organisation (299); each organisation&#x27;s 3 strongest links" in page
+    assert f"{kept:,} of 10,537 links" in page
+    res = CliRunner().invoke(main, ["map", "--build", str(tmp_path / "graph"), "--renderer", "webgl", "--top", "100",
+                                    "--out", str(tmp_path / "top.html")])
+    assert res.exit_code == 0, res.output
+    assert "the 100 of 299 organisations of highest weighted degree" in (tmp_path / "top.html").read_text(encoding="utf-8")
+
+
 # ------------------------------------------------------------------------------- in Chromium
 
 def test_the_page_draws_every_node_and_link(browser, seed, seed_page):
