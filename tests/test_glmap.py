@@ -148,6 +148,19 @@ def test_the_page_draws_every_node_and_link(browser, seed, seed_page):
     raw = base64.b64decode(png.split(",", 1)[1])
     assert raw[:8] == b"\x89PNG\r\n\x1a\n" and len(raw) > 20_000
     shutil.copy(browser.screenshot(SCREENSHOTS / "map-webgl.png"), ROOT / "docs" / "img" / "map-webgl.png")
+    # colour by community and by country: the legend lists each with its organisations
+    data = glmap_data(seed, backbone=0)
+    rows = "Array.prototype.map.call(document.querySelectorAll('#gk-colour-legend tr'), function (r) { return r.textContent; })"
+    for key, values, names in (("community", data["nodes"]["community"], None), ("country", data["nodes"]["country"], data["facets"]["country"])):
+        browser.evaluate(f"(function () {{ var s = document.getElementById('gk-colour'); s.value = '{key}'; s.dispatchEvent(new Event('change')); }})()")
+        counts: dict[int, int] = {}
+        for v in values:
+            counts[v] = counts.get(v, 0) + 1
+        order = sorted(counts, key=lambda v: (-counts[v], v))
+        want = [(f"community {v + 1}" if names is None else names[v]) + str(counts[v]) for v in order[:18]]
+        if len(order) > 18:
+            want.append(f"{len(order) - 18} more{sum(counts[v] for v in order[18:])}")
+        assert browser.evaluate(rows) == want
     _clean(browser)
 
 
