@@ -244,6 +244,22 @@ def test_the_ego_view_keeps_a_node_its_partners_and_theirs(browser, seed, tmp_pa
     _clean(browser)
 
 
+def test_the_mouse_hovers_and_clicks_a_node_and_drags_the_view(browser, seed, seed_page):
+    browser.open(seed_page, ready=READY)
+    key = "organisation:cicsene"
+    x, y = browser.evaluate(f"graphkitGL.screenOf({json.dumps(key)})")
+    browser.mouse_move(x, y)
+    assert browser.evaluate("graphkitGL.hovered()") == key
+    browser.click(x, y)
+    assert browser.evaluate("document.querySelector('#gk-info h2').textContent") == seed.nodes[key]["label"]
+    # a drag moves the view: the node follows the mouse
+    browser.send("Input.dispatchMouseEvent", {"type": "mousePressed", "x": x, "y": y, "button": "left", "clickCount": 1})
+    browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x + 60, "y": y + 40, "button": "left"})
+    browser.send("Input.dispatchMouseEvent", {"type": "mouseReleased", "x": x + 60, "y": y + 40, "button": "left", "clickCount": 1})
+    assert browser.evaluate(f"graphkitGL.screenOf({json.dumps(key)})") == pytest.approx([x + 60, y + 40], abs=0.5)
+    _clean(browser)
+
+
 def test_search_finds_names_acronyms_and_aliases(browser, seed, seed_page):
     browser.open(seed_page, ready=READY)
     assert browser.evaluate("graphkitGL.search('cicsene')")[0] == "organisation:cicsene"

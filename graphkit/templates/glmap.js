@@ -702,5 +702,11 @@
     kept: function (key) { return kept[ND.key.indexOf(key)]; },
     setLabels: setLabels,
     png: png,
+    // where a node is drawn, in the viewport's CSS pixels (for a mouse)
+    screenOf: function (key) {
+      var p = toScreen(ND.key.indexOf(key)), r = overlay.getBoundingClientRect();
+      return [p[0] + r.left, p[1] + r.top];
+    },
+    hovered: function () { return hovered < 0 ? null : ND.key[hovered]; },
   };
 })();
