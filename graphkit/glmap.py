@@ -60,6 +60,8 @@ AUTO_WEBGL_NODES = 1000
 AUTO_WEBGL_EDGES = 5000
 DEFAULT_BACKBONE = 3               # links kept per node by the WebGL page when the network is large
 SPACING = 30.0                     # about this many units between neighbours
+MAX_DISCS = 200                    # communities laid out as discs of their own; the rest share one
+REST = -2                          # the disc of the small communities
 
 
 def choose_renderer(g: nx.Graph, renderer: str = "auto") -> str:
@@ -119,6 +121,8 @@ def community_layout(g: nx.Graph, community: dict[Hashable, int], edges: list[tu
     weighted by shared projects) and pushed apart until none overlap. Inside a disc, a community
     of at most 300 nodes is laid out by a seeded spring layout of its ``edges`` (the backbone);
     a larger one on a sunflower spiral, its nodes of highest weighted degree at the centre.
+    Communities of fewer than 3 nodes, and those beyond the :data:`MAX_DISCS` largest, share one
+    more disc (a spiral, community by community), so a network of many small pieces stays fast.
     Positions are rounded to one decimal, so the page is byte-for-byte stable.
     """
     if g.number_of_nodes() == 0:
@@ -127,30 +131,36 @@ def community_layout(g: nx.Graph, community: dict[Hashable, int], edges: list[tu
     members: dict[int, list[Hashable]] = {}
     for n in g.nodes:
         members.setdefault(community.get(n, -1), []).append(n)
-    comms = sorted(members, key=lambda c: (-len(members[c]), c))
-    radius = {c: spacing * 0.55 * math.sqrt(len(members[c])) + spacing for c in comms}
+    order = sorted(members, key=lambda c: (-len(members[c]), c))
+    discs = [c for c in order if len(members[c]) >= 3][:MAX_DISCS]
+    small = [c for c in order if c not in set(discs)]
+    group = {n: c for c in discs for n in members[c]}
+    if small:                                # one more disc: the small communities, one after the other
+        members[REST] = [n for c in sorted(small) for n in sorted(members[c], key=lambda n: (-wd[n], str(n)))]
+        group.update((n, REST) for n in members[REST])
+        discs.append(REST)
+    radius = {c: spacing * 0.55 * math.sqrt(len(members[c])) + spacing for c in discs}
     between: dict[tuple[int, int], float] = {}
     for a, b, w in g.edges(data="weight", default=1):
-        ca, cb = community.get(a, -1), community.get(b, -1)
+        ca, cb = group[a], group[b]
         if ca != cb:
             key = (ca, cb) if ca < cb else (cb, ca)
             between[key] = between.get(key, 0) + w
     cg = nx.Graph()
-    cg.add_nodes_from(comms)
+    cg.add_nodes_from(discs)
     cg.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(between.items()))
-    centres = nx.spring_layout(cg, seed=seed, weight="weight", iterations=100) if len(comms) > 1 else {comms[0]: (0.0, 0.0)}
+    centres = nx.spring_layout(cg, seed=seed, weight="weight", iterations=100) if len(discs) > 1 else {discs[0]: (0.0, 0.0)}
     total = math.sqrt(sum(r * r for r in radius.values()))
-    xy = {c: [float(centres[c][0]) * total, float(centres[c][1]) * total] for c in comms}
-    _push_apart(xy, radius)
+    xy = _push_apart([(float(centres[c][0]) * total, float(centres[c][1]) * total) for c in discs],
+                     [radius[c] for c in discs])
     local_edges: dict[int, list[tuple[Hashable, Hashable]]] = {}
     for a, b in edges:
-        if community.get(a, -1) == community.get(b, -1):
-            local_edges.setdefault(community.get(a, -1), []).append((a, b))
+        if group[a] == group[b] != REST:
+            local_edges.setdefault(group[a], []).append((a, b))
     pos: dict[Hashable, tuple[float, float]] = {}
-    for c in comms:
-        nodes = sorted(members[c], key=lambda n: (-wd[n], str(n)))
-        cx, cy = xy[c]
-        if 1 < len(nodes) <= 300:
+    for c, (cx, cy) in zip(discs, xy):
+        nodes = members[c] if c == REST else sorted(members[c], key=lambda n: (-wd[n], str(n)))
+        if c != REST and len(nodes) <= 300:
             sub = nx.Graph()
             sub.add_nodes_from(nodes)
             sub.add_edges_from(local_edges.get(c, []))
@@ -164,28 +174,31 @@ def community_layout(g: nx.Graph, community: dict[Hashable, int], edges: list[tu
     return pos
 
 
-def _push_apart(xy: dict[int, list[float]], radius: dict[int, float], rounds: int = 200) -> None:
-    """Move overlapping discs apart (pairs in a fixed order, so the result is deterministic)."""
-    keys = list(xy)
+def _push_apart(centres: list[tuple[float, float]], radii: list[float], rounds: int = 300) -> list[tuple[float, float]]:
+    """The discs' centres moved until no two discs overlap (every pair at once, each round)."""
+    import numpy as np
+
+    p = np.array(centres, dtype=float).reshape(-1, 2)
+    r = np.array(radii, dtype=float)
+    n = len(r)
+    need = r[:, None] + r[None, :]
+    # coincident centres part along a fixed direction per pair (by index), so the result is deterministic
+    tie = np.sign(np.arange(n)[None, :] - np.arange(n)[:, None]).astype(float)
     for _ in range(rounds):
-        moved = False
-        for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
-                dx, dy = xy[b][0] - xy[a][0], xy[b][1] - xy[a][1]
-                d = math.hypot(dx, dy)
-                need = radius[a] + radius[b]
-                if d < need:
-                    if d < 1e-9:
-                        dx, dy, d = 1.0, 0.0, 1.0
-                    push = (need - d) / 2.0 + 1e-6
-                    ux, uy = dx / d, dy / d
-                    xy[a][0] -= ux * push
-                    xy[a][1] -= uy * push
-                    xy[b][0] += ux * push
-                    xy[b][1] += uy * push
-                    moved = True
-        if not moved:
-            return
+        d = p[None, :, :] - p[:, None, :]                  # d[i, j]: from disc i to disc j
+        dist = np.hypot(d[..., 0], d[..., 1])
+        over = need - dist
+        np.fill_diagonal(over, 0.0)
+        over = np.clip(over, 0.0, None)
+        if not over.any():
+            break
+        same = dist < 1e-9
+        ux = np.where(same, tie, d[..., 0] / np.where(same, 1.0, dist))
+        uy = np.where(same, 0.0, d[..., 1] / np.where(same, 1.0, dist))
+        # each disc moves away from every disc it overlaps, by half the overlap (a little more: it converges)
+        p[:, 0] -= (ux * over).sum(axis=1) * 0.51
+        p[:, 1] -= (uy * over).sum(axis=1) * 0.51
+    return [(float(x), float(y)) for x, y in p]
 
 
 # ---------------------------------------------------------------------------------------- data
