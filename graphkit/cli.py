@@ -694,12 +694,18 @@ def map_cmd(projection, fund, year, start, end, roles, place, level, origins, se
     write_map(g, path, title=title, size_by=size_by, seed=seed, physics=physics, aggregate=aggregate)
     click.echo(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} links)")
     if screenshot:
-        from graphkit.browser import Chromium
+        _screenshot(path, screenshot)
 
-        with Chromium() as browser:
-            browser.open(path)
-            browser.screenshot(screenshot)
-        click.echo(f"wrote {screenshot}")
+
+def _screenshot(page: Path, png: Path, ready: str = "typeof window.network === 'object'") -> None:
+    """Open the map ``page`` in headless Chromium, wait until ``ready`` (a JavaScript condition; by
+    default the vis-network page's) holds, and save what it shows as ``png``."""
+    from graphkit.browser import Chromium
+
+    with Chromium() as browser:
+        browser.open(page, ready=ready)
+        browser.screenshot(png)
+    click.echo(f"wrote {png}")
 
 
 def _write_webgl_map(g, path: Path, title: str | None, seed: int, backbone: int, screenshot: Path | None) -> None:
@@ -712,12 +718,7 @@ def _write_webgl_map(g, path: Path, title: str | None, seed: int, backbone: int,
     click.echo(f"wrote {path} (WebGL: {g.number_of_nodes()} nodes, "
                + (f"each one's {k} strongest links" if k else "every link") + f" of {g.number_of_edges()})")
     if screenshot:
-        from graphkit.browser import Chromium
-
-        with Chromium() as browser:
-            browser.open(path, ready="!!window.graphkitGL")
-            browser.screenshot(screenshot)
-        click.echo(f"wrote {screenshot}")
+        _screenshot(path, screenshot, ready="!!window.graphkitGL")
 
 
 @main.command("geomap")
@@ -766,12 +767,7 @@ def geomap_cmd(build_dir, sources, fund, year, start, end, roles, place, out_pat
               "place": len(g.graph.get("places", {}))}
     click.echo(f"wrote {path} (" + ", ".join(f"{n} {k}{'' if n == 1 else 's'}" for k, n in counts.items()) + ")")
     if screenshot:
-        from graphkit.browser import Chromium
-
-        with Chromium() as browser:
-            browser.open(path, ready="document.body.dataset.ready === '1'")
-            browser.screenshot(screenshot)
-        click.echo(f"wrote {screenshot}")
+        _screenshot(path, screenshot, ready="document.body.dataset.ready === '1'")
 
 
 @main.command("export")

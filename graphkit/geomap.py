@@ -41,6 +41,7 @@ import networkx as nx
 
 from graphkit import style
 from graphkit.errors import EXIT_RUNTIME, GraphkitError
+from graphkit.network.filters import scheme_prefixes
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 VENDOR = Path(__file__).resolve().parent / "web" / "vendor" / "geo"
@@ -59,14 +60,6 @@ def _years(start: str | None, end: str | None) -> list[int]:
         return []
     return list(range(int(start[:4]), int(end[:4]) + 1))
 
-
-def _all_funds(paths: list[str]) -> list[str]:
-    out = set()
-    for p in paths:
-        parts = p.split(" / ")
-        for i in range(1, len(parts) + 1):
-            out.add(" / ".join(parts[:i]))
-    return sorted(out)
 
 
 def _shape(place: dict[str, Any]) -> str:
@@ -109,7 +102,7 @@ def geo_data(g: nx.Graph) -> dict[str, Any]:
             else:
                 unplaced[place] = places_in.get(place, {}).get("label", place)
         projects_js.append({"key": p, "name": d.get("label", p), "title": d.get("title") or d.get("label", p),
-                            "funds": _all_funds(pcat.get(p, {}).get("funds", d.get("funds", []))),
+                            "funds": scheme_prefixes(pcat.get(p, {}).get("funds", d.get("funds", []))),
                             "years": _years(d.get("start"), d.get("end")),
                             "start": d.get("start"), "end": d.get("end"),
                             "action": links["action"], "recipient": links["recipient"], "origin": links["origin"],

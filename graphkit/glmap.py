@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import heapq
 import html
-import json
 import math
 import re
 from datetime import date
@@ -48,8 +47,9 @@ from typing import Any, Hashable
 import networkx as nx
 
 from graphkit import style
-from graphkit.maps import MapError, MapHTML, write_index, MANIFEST
+from graphkit.maps import MapError, MapHTML, add_to_index
 from graphkit.metrics import compute
+from graphkit.network.filters import scheme_prefixes
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 RENDERERS = ("vis", "webgl", "auto")
@@ -207,14 +207,6 @@ def _year(day: str | None) -> int | None:
     return date.fromisoformat(day).year if day else None
 
 
-def _all_funds(paths: list[str]) -> list[str]:
-    out = set()
-    for p in paths:
-        parts = p.split(" / ")
-        for i in range(1, len(parts) + 1):
-            out.add(" / ".join(parts[:i]))
-    return sorted(out)
-
 
 def glmap_data(g: nx.Graph, *, backbone: int = DEFAULT_BACKBONE, seed: int = 0) -> dict[str, Any]:
     """Everything the WebGL page needs, as compact JSON-able columns.
@@ -253,12 +245,12 @@ def glmap_data(g: nx.Graph, *, backbone: int = DEFAULT_BACKBONE, seed: int = 0) 
     types = sorted({d.get("type_label") or "unknown" for _, d in g.nodes(data=True)})
     countries = sorted({d.get("country_label") or "unknown" for _, d in g.nodes(data=True)})
     tidx, cidx = {t: i for i, t in enumerate(types)}, {c: i for i, c in enumerate(countries)}
-    funds = sorted({f for p in projects for f in _all_funds(pcat[p].get("funds", []))})
+    funds = sorted({f for p in projects for f in scheme_prefixes(pcat[p].get("funds", []))})
     fidx = {f: i for i, f in enumerate(funds)}
     fund_sets: dict[tuple[int, ...], int] = {}
     pfund = []
     for p in projects:
-        key = tuple(fidx[f] for f in _all_funds(pcat[p].get("funds", [])))
+        key = tuple(fidx[f] for f in scheme_prefixes(pcat[p].get("funds", [])))
         pfund.append(fund_sets.setdefault(key, len(fund_sets)))
     y0 = [_year(pcat[p].get("start")) for p in projects]
     y1 = [_year(pcat[p].get("end")) for p in projects]
@@ -384,19 +376,8 @@ def write_glmap(g: nx.Graph, path: str | Path, *, title: str | None = None, back
     page = _page(g, data, title)
     path.write_text(page, encoding="utf-8")
     if index:
-        manifest_path = path.parent / MANIFEST
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            manifest = {}
-        m = re.search(r"<title>(.*?)</title>", page, re.S)
-        manifest[path.name] = {
-            "title": html.unescape(m.group(1)) if m else path.stem, "projection": "org",
-            "filters": g.graph.get("filters_text", ""), "nodes": g.number_of_nodes(),
-            "edges": data["backbone"]["edges"], "size_by": "projects", "renderer": "webgl",
-        }
-        manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-        write_index(path.parent)
+        add_to_index(path, page, projection="org", filters=g.graph.get("filters_text", ""), nodes=g.number_of_nodes(),
+                     edges=data["backbone"]["edges"], size_by="projects", renderer="webgl")
     return path
 
 

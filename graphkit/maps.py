@@ -40,6 +40,7 @@ import networkx as nx
 from graphkit import paths, style
 from graphkit.errors import EXIT_RUNTIME, GraphkitError
 from graphkit.metrics import compute
+from graphkit.network.filters import scheme_prefixes
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MANIFEST = "maps.json"
@@ -299,7 +300,7 @@ def map_data(g: nx.Graph, *, size_by: str = "weighted-degree", seed: int = 0, ph
         "edges": vis_edges,
         "options": json.loads(options_json),
         "stabilize": physics_on,
-        "projects": [{"key": p, "label": project_label(p), "funds": _all_funds(pcat[p].get("funds", [])),
+        "projects": [{"key": p, "label": project_label(p), "funds": scheme_prefixes(pcat[p].get("funds", [])),
                       "years": _years(pcat[p].get("start"), pcat[p].get("end")),
                       "period": _period(pcat[p].get("start"), pcat[p].get("end")),
                       "start": pcat[p].get("start"), "end": pcat[p].get("end"),
@@ -362,15 +363,6 @@ def _aggregates(g: nx.Graph, default: str, vis_nodes: list[dict[str, Any]], seed
                       "pos": [list(pos[n]) for n in keys]}
     return {"default": default, "modes": [[m, AGGREGATE_LABELS[m]] for m in modes + ["none"]], "layouts": layouts}
 
-
-def _all_funds(paths: list[str]) -> list[str]:
-    """Every scheme path a project counts for: its own paths and their prefixes (FAMI, FAMI / OS2, ...)."""
-    out = set()
-    for p in paths:
-        parts = p.split(" / ")
-        for i in range(1, len(parts) + 1):
-            out.add(" / ".join(parts[:i]))
-    return sorted(out)
 
 
 # ---------------------------------------------------------------------------------------- page
@@ -520,23 +512,23 @@ def write_map(g: nx.Graph, path: str | Path, *, title: str | None = None, size_b
     page = render_map(g, title=title, size_by=size_by, seed=seed, physics=physics, aggregate=aggregate)
     path.write_text(page, encoding="utf-8")
     if index:
-        manifest_path = path.parent / MANIFEST
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            manifest = {}
-        m = re.search(r"<title>(.*?)</title>", page, re.S)
-        manifest[path.name] = {
-            "title": html.unescape(m.group(1)) if m else path.stem,
-            "projection": g.graph.get("projection", "org"),
-            "filters": g.graph.get("filters_text", ""),
-            "nodes": g.number_of_nodes(),
-            "edges": g.number_of_edges(),
-            "size_by": size_by,
-        }
-        manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-        write_index(path.parent)
+        add_to_index(path, page, projection=g.graph.get("projection", "org"), filters=g.graph.get("filters_text", ""),
+                     nodes=g.number_of_nodes(), edges=g.number_of_edges(), size_by=size_by)
     return path
+
+
+def add_to_index(path: Path, page: str, **info: Any) -> None:
+    """Record the map written to ``path`` in its folder's maps.json manifest (its page title and
+    ``info``: projection, filters, nodes, edges, size_by, ...) and refresh the folder's index.html."""
+    manifest_path = path.parent / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    m = re.search(r"<title>(.*?)</title>", page, re.S)
+    manifest[path.name] = {"title": html.unescape(m.group(1)) if m else path.stem, **info}
+    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    write_index(path.parent)
 
 
 def write_index(maps_dir: str | Path | None = None) -> Path:
@@ -589,5 +581,5 @@ def default_name(projection: str, filters_dict: dict[str, Any]) -> str:
     return "-".join(p for p in parts if p) + ".html"
 
 
-__all__ = ["render_map", "write_map", "write_index", "map_data", "default_name", "MapHTML", "SIZE_METRICS",
+__all__ = ["render_map", "write_map", "write_index", "add_to_index", "map_data", "default_name", "MapHTML", "SIZE_METRICS",
            "PHYSICS_MAX_NODES", "AGGREGATES"]

@@ -13,7 +13,7 @@
 
 from graphkit.network.filters import (
     DETAILS, NETWORK_QUERY_DIR, PLACE_LEVELS, PROJECTIONS, Filters, InconsistentAnswers, NetworkError,
-    parse_date, resolve_filters, resolve_place, resolve_roles, resolve_scheme, role_labels,
+    parse_date, resolve_filters, resolve_place, resolve_roles, resolve_scheme, role_labels, scheme_prefixes,
 )
 from graphkit.network.periods import (
     active_projects, metrics_by_period, network_in_period, networks_by_period, project_periods, spells,
@@ -27,4 +27,5 @@ __all__ = ["Filters", "NetworkError", "InconsistentAnswers", "PROJECTIONS", "PLA
            "NETWORK_QUERY_DIR", "organisation_network", "organisation_weights", "bipartite_network",
            "place_network", "membership_network", "project", "resolve_filters", "resolve_scheme",
            "resolve_place", "resolve_roles", "role_labels", "parse_date", "network_in_period", "networks_by_period",
-           "metrics_by_period", "project_periods", "active_projects", "spells", "weight_spells", "year_range"]
+           "metrics_by_period", "project_periods", "active_projects", "spells", "weight_spells", "year_range",
+           "scheme_prefixes"]

@@ -128,6 +128,21 @@ def slug_of(curie: str | None) -> str | None:
     return curie.split(":", 1)[1] if ":" in curie else curie
 
 
+def scheme_prefixes(paths: Sequence[str]) -> list[str]:
+    """Every scheme path a project counts for, for the maps' Fund menus: its own paths (``"FAMI / OS2
+    / ON3"``) and their prefixes (``"FAMI"``, ``"FAMI / OS2"``), sorted.
+
+    >>> scheme_prefixes(["FAMI / OS2"])
+    ['FAMI', 'FAMI / OS2']
+    """
+    out = set()
+    for p in paths:
+        parts = p.split(" / ")
+        for i in range(1, len(parts) + 1):
+            out.add(" / ".join(parts[:i]))
+    return sorted(out)
+
+
 def parse_date(text: str, *, end: bool = False) -> date:
     """``2017`` / ``2017-06`` / ``2017-06-15`` -> the first (or with ``end`` the last) day it covers."""
     text = str(text).strip()
