@@ -204,13 +204,23 @@ def render_geo_map(g: nx.Graph, *, title: str | None = None) -> str:
         geo_js=Markup(geo_js), page_js=Markup(page_js), css=Markup(css), version=graphkit.__version__)
 
 
-def write_geo_map(g: nx.Graph, path: str | Path, *, title: str | None = None) -> Path:
-    """Write the geographic map of ``g`` to ``path`` (an ``.html`` file)."""
+def write_geo_map(g: nx.Graph, path: str | Path, *, title: str | None = None, index: bool = True) -> Path:
+    """Write the geographic map of ``g`` to ``path`` (an ``.html`` file) and, with ``index``, list it
+    in the folder's index.html beside the network maps."""
+    from graphkit.maps import add_to_index
+
     path = Path(path)
     if path.suffix.lower() != ".html":
         raise GeoMapError(f"{path}: a map is written to an .html file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_geo_map(g, title=title), encoding="utf-8")
+    page = render_geo_map(g, title=title)
+    path.write_text(page, encoding="utf-8")
+    if index:
+        n_projects = sum(1 for _, d in g.nodes(data=True) if d.get("kind") == "project")
+        n_orgs, n_places = g.number_of_nodes() - n_projects, len(g.graph.get("places", {}))
+        add_to_index(path, page, projection="geographic", filters=g.graph.get("filters_text", ""),
+                     summary=f"geographic view, {n_orgs} organisations, {n_projects} projects, {n_places} places",
+                     nodes=n_orgs, size_by="projects")
     return path
 
 

@@ -544,9 +544,13 @@ def write_index(maps_dir: str | Path | None = None) -> Path:
     for name, info in sorted(manifest.items()):
         if not (maps_dir / name).exists():
             continue
+        if info.get("summary"):         # a map that is not a projection (the geographic view) says what it holds
+            what = e(str(info["summary"]))
+        else:
+            what = (f'{e(str(info.get("projection", "")))} projection, {e(str(info.get("nodes", "?")))} nodes, '
+                    f'{e(str(info.get("edges", "?")))} links')
         items.append(f'<li><a href="{e(name)}">{e(str(info.get("title", name)))}</a> – '
-                     f'{e(str(info.get("projection", "")))} projection, {e(str(info.get("nodes", "?")))} nodes, '
-                     f'{e(str(info.get("edges", "?")))} links; {e(str(info.get("filters", "")))}; '
+                     f'{what}; {e(str(info.get("filters", "")))}; '
                      f'size: {e(str(METRIC_LABELS.get(info.get("size_by", ""), info.get("size_by", ""))))}</li>')
     body = "\n".join(items) or "<li>No maps yet: run <code>graphkit map</code>.</li>"
     page = f"""<!DOCTYPE html>

@@ -410,6 +410,16 @@ def test_cli_geomap_writes_the_seeds_map(built, tmp_path):
     assert sorted(p["key"] for p in data["projects"]) == ["project:discorsi", "project:ipocad-azione-4"]
     bad = CliRunner().invoke(main, ["geomap", "--build", str(built), "--source", "nope"])
     assert bad.exit_code == 2
+    # both pages are listed in the folder's index.html, the geographic one by what it holds
+    manifest = json.loads((tmp_path / "maps.json").read_text(encoding="utf-8"))
+    assert manifest["g.html"] == {
+        "title": "The curated projects on the map", "projection": "geographic", "nodes": 73, "size_by": "projects",
+        "filters": "all projects, all roles; sources: seeds",
+        "summary": "geographic view, 73 organisations, 5 projects, 26 places"}
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert ('<li><a href="g.html">The curated projects on the map</a> – geographic view, 73 organisations, '
+            "5 projects, 26 places; all projects, all roles; sources: seeds; size: projects</li>") in index
+    assert '<a href="f.html">' in index
 
 
 def render_geo_map_data(path: Path) -> str:
