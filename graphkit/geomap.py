@@ -41,6 +41,7 @@ import networkx as nx
 
 from graphkit import style
 from graphkit.errors import EXIT_RUNTIME, GraphkitError
+from graphkit.maps import add_to_index, page_css
 from graphkit.network.filters import scheme_prefixes
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -196,7 +197,7 @@ def render_geo_map(g: nx.Graph, *, title: str | None = None) -> str:
                 f"{g.graph.get('filters_text', 'all projects, all roles')}")
     geo_js = _inline("geo.min.js", (VENDOR / "geo.min.js").read_text(encoding="utf-8"), "script")
     page_js = _inline("geomap.js", (TEMPLATES / "geomap.js").read_text(encoding="utf-8"), "script")
-    css = _inline("geomap.css", (TEMPLATES / "geomap.css").read_text(encoding="utf-8"), "style")
+    css = _inline("geomap.css", page_css() + (TEMPLATES / "geomap.css").read_text(encoding="utf-8"), "style")
     world = json.loads((VENDOR / BASE_MAP).read_text(encoding="utf-8"))
     env = Environment(autoescape=True)
     return env.from_string((TEMPLATES / "geomap.html").read_text(encoding="utf-8")).render(
@@ -207,8 +208,6 @@ def render_geo_map(g: nx.Graph, *, title: str | None = None) -> str:
 def write_geo_map(g: nx.Graph, path: str | Path, *, title: str | None = None, index: bool = True) -> Path:
     """Write the geographic map of ``g`` to ``path`` (an ``.html`` file) and, with ``index``, list it
     in the folder's index.html beside the network maps."""
-    from graphkit.maps import add_to_index
-
     path = Path(path)
     if path.suffix.lower() != ".html":
         raise GeoMapError(f"{path}: a map is written to an .html file")

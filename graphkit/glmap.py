@@ -47,7 +47,7 @@ from typing import Any, Hashable
 import networkx as nx
 
 from graphkit import style
-from graphkit.maps import MapError, MapHTML, add_to_index
+from graphkit.maps import MapError, MapHTML, add_to_index, page_css as maps_page_css
 from graphkit.metrics import compute
 from graphkit.network.filters import scheme_prefixes
 
@@ -345,7 +345,7 @@ def _page(g: nx.Graph, data: dict[str, Any], title: str | None) -> MapHTML:
 
     seed = data["seed"]
     page_js = (TEMPLATES / "glmap.js").read_text(encoding="utf-8")
-    page_css = (TEMPLATES / "glmap.css").read_text(encoding="utf-8")
+    page_css = maps_page_css() + (TEMPLATES / "glmap.css").read_text(encoding="utf-8")
     if re.search(r"</script", page_js, re.I):
         raise RuntimeError("glmap.js contains '</script' and cannot be inlined")
     if re.search(r"</style", page_css, re.I):

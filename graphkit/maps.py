@@ -68,6 +68,11 @@ class MapHTML(str):
                 'sandbox="allow-scripts"></iframe>')
 
 
+def page_css() -> str:
+    """The CSS every map page starts with (templates/page.css): header, controls row, side panel."""
+    return (TEMPLATES / "page.css").read_text(encoding="utf-8")
+
+
 @dataclass(frozen=True)
 class _Assets:
     vis_js: str
@@ -85,7 +90,7 @@ def _assets() -> _Assets:
     vis_js = re.sub(r"//# sourceMappingURL=\S+", "", vis_js)       # no reference to a file we do not ship
     vis_css = (lib / "vis-network.css").read_text(encoding="utf-8")
     map_js = (TEMPLATES / "map.js").read_text(encoding="utf-8")
-    map_css = (TEMPLATES / "map.css").read_text(encoding="utf-8")
+    map_css = page_css() + (TEMPLATES / "map.css").read_text(encoding="utf-8")
     for name, text in (("vis-network.min.js", vis_js), ("map.js", map_js)):
         if re.search(r"</script", text, re.I):
             raise RuntimeError(f"{name} contains '</script' and cannot be inlined")
