@@ -182,8 +182,13 @@ def nuts_country(code: str) -> str | None:
     >>> nuts_country("ITC11"), nuts_country("EL30")
     ('ITA', 'GRC')
     """
-    iso2 = {"EL": "GR", "UK": "GB"}.get(code[:2], code[:2])
-    return next((r["ISO3166-1-Alpha-3"] for r in _country_rows() if r["ISO3166-1-Alpha-2"] == iso2), None)
+    iso2 = {"EL": "GR", "UK": "GB"}.get(code[:2], code[:2])      # as records.reference.NUTS_TO_ISO2
+    return _iso3_by_iso2().get(iso2)
+
+
+@lru_cache(maxsize=1)
+def _iso3_by_iso2() -> dict[str, str]:
+    return {r["ISO3166-1-Alpha-2"]: r["ISO3166-1-Alpha-3"] for r in _country_rows() if r["ISO3166-1-Alpha-2"]}
 
 
 def world_region(iso3: str) -> str | None:

@@ -24,34 +24,27 @@ from graphkit.store.sources import open_sources, source_of_graph, sources_in
 ITALIAN_NGO_TYPES = ("orgtype:ngo", "orgtype:ngo-network")
 
 
-def _node_sources(store: EmbeddedStore) -> dict[str, list[str]]:
-    """Organisation CURIE -> the sources it takes part in a project of."""
+def _sources_by_subject(store: EmbeddedStore, pattern: str) -> dict[str, list[str]]:
+    """CURIE of ``?x`` -> the sources whose named graphs hold ``pattern`` for it."""
     from graphkit.queries import shorten
 
-    rows = store.select("""
-        SELECT DISTINCT ?org ?g WHERE {
-          GRAPH ?g { ?part a mcn:Participation ; mcn:participant ?org . }
-        }""")
+    rows = store.select(f"SELECT DISTINCT ?x ?g WHERE {{ GRAPH ?g {{ {pattern} }} }}")
     out: dict[str, set[str]] = {}
-    for org, g in rows.rows:
+    for x, g in rows.rows:
         s = source_of_graph(g.value)
         if s:
-            out.setdefault(shorten(org), set()).add(s)
+            out.setdefault(shorten(x), set()).add(s)
     return {k: sorted(v) for k, v in out.items()}
+
+
+def _node_sources(store: EmbeddedStore) -> dict[str, list[str]]:
+    """Organisation CURIE -> the sources it takes part in a project of."""
+    return _sources_by_subject(store, "?part a mcn:Participation ; mcn:participant ?x .")
 
 
 def _project_sources(store: EmbeddedStore) -> dict[str, list[str]]:
     """Project CURIE -> the sources that describe it (one, as a rule)."""
-    from graphkit.queries import shorten
-
-    rows = store.select("""
-        SELECT DISTINCT ?p ?g WHERE { GRAPH ?g { ?p a mcn:Project . } }""")
-    out: dict[str, set[str]] = {}
-    for p, g in rows.rows:
-        s = source_of_graph(g.value)
-        if s:
-            out.setdefault(shorten(p), set()).add(s)
-    return {k: sorted(v) for k, v in out.items()}
+    return _sources_by_subject(store, "?x a mcn:Project .")
 
 
 def italian_ngo_network(store: EmbeddedStore, *, neighbours: bool = True):

@@ -149,6 +149,20 @@ def test_every_named_query_gives_the_embedded_rows(servers, store, q, backend, m
         assert want.rows, f"{q.name} should find something with {params}"
 
 
+def _loaded_everywhere(servers, graph: str, body: bytes):
+    """Put the N-Triples ``body`` into ``graph`` on every backend (``server`` mode), yield an
+    embedded store holding the same, and delete the graph from the servers afterwards."""
+    for kind in BACKENDS:
+        r = httpx.put(servers[(kind, "server")].graph_store, params={"graph": graph}, content=body, trust_env=False,
+                      timeout=120, headers={"Content-Type": "application/n-triples"})
+        assert r.status_code in (200, 201, 204), r.text
+    local = EmbeddedStore()
+    local.store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    yield local
+    for kind in BACKENDS:
+        httpx.delete(servers[(kind, "server")].graph_store, params={"graph": graph}, trust_env=False, timeout=120)
+
+
 @pytest.fixture(scope="module")
 def big(servers):
     """A graph of BIG_ROWS labels on every backend (``server`` mode) and in an embedded store;
@@ -156,15 +170,7 @@ def big(servers):
     lines = [f'<http://example.org/contract/t{i:05d}> <{LABEL}> "label {i % 12_000:05d}" .\n'
              for i in range(BIG_ROWS)]
     body = "".join(lines).encode()
-    for kind in BACKENDS:
-        r = httpx.put(servers[(kind, "server")].graph_store, params={"graph": BIG}, content=body, trust_env=False,
-                      timeout=120, headers={"Content-Type": "application/n-triples"})
-        assert r.status_code in (200, 201, 204), r.text
-    local = EmbeddedStore()
-    local.store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(BIG))
-    yield local
-    for kind in BACKENDS:
-        httpx.delete(servers[(kind, "server")].graph_store, params={"graph": BIG}, trust_env=False, timeout=120)
+    yield from _loaded_everywhere(servers, BIG, body)
 
 
 BIG_QUERIES = {
@@ -255,15 +261,7 @@ def ties(servers):
         if i < 25:
             lines.append(f'{s} <{EX}same> "same" .\n')
     body = "".join(lines).encode()
-    for kind in BACKENDS:
-        r = httpx.put(servers[(kind, "server")].graph_store, params={"graph": TIES}, content=body, trust_env=False,
-                      timeout=120, headers={"Content-Type": "application/n-triples"})
-        assert r.status_code in (200, 201, 204), r.text
-    local = EmbeddedStore()
-    local.store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(TIES))
-    yield local
-    for kind in BACKENDS:
-        httpx.delete(servers[(kind, "server")].graph_store, params={"graph": TIES}, trust_env=False, timeout=120)
+    yield from _loaded_everywhere(servers, TIES, body)
 
 
 def _ties_query(select: str, pattern: str, tail: str = "") -> str:
